@@ -1,0 +1,59 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export const DEFAULT_BASE_URL = 'https://api.algorhythm.app';
+
+export class FarmProfileApi implements ICredentialType {
+	name = 'farmProfileApi';
+
+	displayName = 'Farm Profile API';
+
+	icon: Icon = { light: 'file:farmProfile.svg', dark: 'file:farmProfile.dark.svg' };
+
+	documentationUrl = 'https://github.com/farm-profile/n8n-nodes-farm-profile#credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: "Your team's API key, sent as the X-API-Key header. Every workflow using this key shares the team's rate limit of 30 requests per minute.",
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			placeholder: 'e.g. https://api.algorhythm.app',
+			description: 'Root address of the farm API, without the /v1 path. Change it only for a proxy or a local sandbox.',
+		},
+	];
+
+	// Generic auth: n8n adds the header to every request made with this credential.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// A read-only call: proves the key and the address without posting anything. The URL is built
+	// whole (not baseURL + path) so a trailing slash or a path prefix in Base URL survives.
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			url: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}/v1/sources',
+			qs: { limit: 1 },
+		},
+	};
+}

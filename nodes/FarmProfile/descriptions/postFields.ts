@@ -1,0 +1,256 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+// One definition of every field of a post, next to the API body property it fills. Every posting
+// operation spreads these fields and reads them back through readPostInput().
+
+/** Operations that post; each shows the fields below. */
+export const POSTING_OPERATIONS = ['post'];
+
+/** Operations for which the user supplies the callback URL (a waiting operation supplies its own). */
+export const OPERATIONS_WITH_WEBHOOK_URL = ['post'];
+
+export const MEDIA_TYPES = ['video', 'slideshow'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+/** The API body, property by property. */
+export interface PostBody {
+	profile_id: string;
+	media_type: MediaType;
+	media_url: string;
+	sound_id: string;
+	title: string;
+	webhook_url: string;
+	is_live: boolean;
+	description?: string;
+	execute_at?: number;
+}
+
+const showFor = (operations: string[]) => ({ show: { operation: operations } });
+
+export const postFields: INodeProperties[] = [
+	{
+		displayName: 'Profile ID',
+		name: 'profileId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f',
+		description:
+			'UUID of the farm profile to post from. It must belong to the team of the API key and have status "ready" (fully warmed up).',
+		displayOptions: showFor(POSTING_OPERATIONS),
+	},
+	{
+		displayName: 'Media Type',
+		name: 'mediaType',
+		type: 'options',
+		required: true,
+		default: 'video',
+		options: [
+			{
+				name: 'Video',
+				value: 'video',
+				description: 'A single MP4 (H.264, at most 60 seconds, 9:16 recommended)',
+			},
+			{
+				name: 'Slideshow',
+				value: 'slideshow',
+				description: 'A .zip of JPGs named slide-1.jpg, slide-2.jpg, … (no PNG or AVIF)',
+			},
+		],
+		displayOptions: showFor(POSTING_OPERATIONS),
+	},
+	{
+		displayName: 'Media URL',
+		name: 'mediaUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://cdn.example.com/clips/clip-42.mp4',
+		description:
+			'Public https:// address of the MP4 or .zip. The farm downloads it from the internet, so it must not need a login; signed URLs are fine while they are valid.',
+		displayOptions: showFor(POSTING_OPERATIONS),
+	},
+	{
+		displayName: 'Sound ID',
+		name: 'soundId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 7216519837462889218',
+		description:
+			'TikTok sound to attach to the post. The API does not check that it exists, so copy it carefully.',
+		displayOptions: showFor(POSTING_OPERATIONS),
+	},
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. Morning routine, part 3',
+		description: 'Title shown on the post',
+		displayOptions: showFor(POSTING_OPERATIONS),
+	},
+	{
+		displayName: 'Webhook URL',
+		name: 'webhookUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://n8n.example.com/webhook/1a2b3c/webhook',
+		description:
+			"Where the farm API sends post.published when the post goes live. Paste the Farm Profile Trigger node's Production URL here. It is called once, with no retries.",
+		displayOptions: showFor(OPERATIONS_WITH_WEBHOOK_URL),
+	},
+	{
+		displayName: 'Publish Live',
+		name: 'isLive',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to publish the post on TikTok. When off, the video is only saved as a draft on the phone and nobody sees it until someone publishes it there.',
+		displayOptions: showFor(POSTING_OPERATIONS),
+	},
+	{
+		displayName:
+			'Publish Live is off: the post is saved as a draft on the phone, not published on TikTok',
+		name: 'draftNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { operation: POSTING_OPERATIONS, isLive: [false] } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: showFor(POSTING_OPERATIONS),
+		options: [
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				default: '',
+				typeOptions: { rows: 3 },
+				placeholder: 'e.g. Three tips for a calmer morning',
+				description:
+					'Caption text. The server strips @ and # characters, so mentions and hashtags do not survive.',
+			},
+			{
+				displayName: 'Scheduled Time',
+				name: 'scheduledTime',
+				type: 'dateTime',
+				default: '',
+				description:
+					"When to publish, in the future. Takes the picker's date (in the workflow's time zone), an ISO date, a Luxon DateTime or epoch milliseconds. Leave empty to publish at once.",
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor(POSTING_OPERATIONS),
+		options: [
+			{
+				displayName: 'Add Correlation Parameters',
+				name: 'correlate',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to add post_ref and profile_id to the Webhook URL, so the Farm Profile Trigger can tell which post went live',
+			},
+			{
+				displayName: 'Post Reference',
+				name: 'postRef',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.rowId }}',
+				description:
+					'Your own reference for this post, handed back by the trigger as post_ref. Leave empty to generate one.',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				default: 30000,
+				typeOptions: { minValue: 1000 },
+				description:
+					'How long to wait for the API to answer, in milliseconds. After a timeout the post may still have been queued.',
+			},
+		],
+	},
+];
+
+/** Every field by name, so checks and error messages use the label the user sees. */
+export function fieldLabel(name: string): string {
+	for (const field of postFields) {
+		if (field.name === name) return field.displayName;
+		for (const option of field.options ?? []) {
+			if ('name' in option && 'displayName' in option && option.name === name) {
+				return option.displayName;
+			}
+		}
+	}
+	return name;
+}
+
+/** Which field fills which body property (the inverse reads the API's 422 locations back to labels). */
+export const BODY_PROPERTY: Record<string, keyof PostBody> = {
+	profileId: 'profile_id',
+	mediaType: 'media_type',
+	mediaUrl: 'media_url',
+	soundId: 'sound_id',
+	title: 'title',
+	webhookUrl: 'webhook_url',
+	isLive: 'is_live',
+	description: 'description',
+	scheduledTime: 'execute_at',
+};
+
+export function labelForBodyProperty(property: string): string {
+	const entry = Object.entries(BODY_PROPERTY).find(([, body]) => body === property);
+	return entry ? fieldLabel(entry[0]) : property;
+}
+
+/** What the user filled in, as read from n8n, before any check. */
+export interface PostInput {
+	profileId: unknown;
+	mediaType: unknown;
+	mediaUrl: unknown;
+	soundId: unknown;
+	title: unknown;
+	webhookUrl: unknown;
+	isLive: unknown;
+	description?: unknown;
+	scheduledTime?: unknown;
+	correlate: boolean;
+	postRef?: string;
+	timeout: number;
+}
+
+export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostInput {
+	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const postRef = typeof options.postRef === 'string' ? options.postRef.trim() : '';
+	return {
+		profileId: ctx.getNodeParameter('profileId', itemIndex),
+		mediaType: ctx.getNodeParameter('mediaType', itemIndex),
+		mediaUrl: ctx.getNodeParameter('mediaUrl', itemIndex),
+		soundId: ctx.getNodeParameter('soundId', itemIndex),
+		title: ctx.getNodeParameter('title', itemIndex),
+		webhookUrl: OPERATIONS_WITH_WEBHOOK_URL.includes(operation)
+			? ctx.getNodeParameter('webhookUrl', itemIndex)
+			: undefined,
+		isLive: ctx.getNodeParameter('isLive', itemIndex, false),
+		description: additional.description,
+		scheduledTime: additional.scheduledTime,
+		correlate: options.correlate !== false,
+		postRef: postRef || undefined,
+		timeout: typeof options.timeout === 'number' ? options.timeout : 30000,
+	};
+}

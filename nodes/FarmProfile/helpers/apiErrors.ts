@@ -1,0 +1,172 @@
+// What each answer of the farm API means for the user, and what to do about it. The server's own
+// `detail` (FastAPI style: a string, or for 422 a list of {loc, msg, type}) is shown beside it.
+
+import { labelForBodyProperty } from '../descriptions/postFields';
+
+export interface ApiFailure {
+	message: string;
+	description: string;
+	/** The HTTP status, or the network error code. */
+	code: string;
+	/** Whether the post may have been queued despite the failure: never retry such a one blindly. */
+	mayHavePosted: boolean;
+}
+
+const MAY_HAVE_POSTED =
+	'The post may still go up. Do not retry blindly: first check the TikTok account (and the drafts on the phone) for this media, then post again only if it is missing.';
+
+/** Turns the API's detail into one readable line: a string as is, the 422 list joined by field. */
+export function formatDetail(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		const trimmed = body.trim();
+		if (trimmed === '') return undefined;
+		if (/^<(!doctype|html)/i.test(trimmed)) {
+			return 'the server answered with an HTML page, not the farm API\'s JSON (is Base URL right?)';
+		}
+		return trimmed.slice(0, 500);
+	}
+	if (typeof body !== 'object' || body === null) return undefined;
+	const detail = (body as { detail?: unknown }).detail;
+	if (typeof detail === 'string') return detail;
+	if (Array.isArray(detail)) {
+		const parts = detail.map((entry) => {
+			if (typeof entry !== 'object' || entry === null) return String(entry);
+			const { loc, msg } = entry as { loc?: unknown; msg?: unknown };
+			const path = Array.isArray(loc) ? loc.filter((part) => part !== 'body') : [];
+			const field = path.length > 0 ? path.map((part) => labelForBodyProperty(String(part))).join('.') : '';
+			return field ? `${field}: ${String(msg)}` : String(msg);
+		});
+		return parts.join('; ');
+	}
+	if (detail !== undefined) return JSON.stringify(detail);
+	return undefined;
+}
+
+/** Describes an answer with a non-2xx status. */
+export function describeHttpFailure(status: number, body: unknown): ApiFailure {
+	const detail = formatDetail(body);
+	const withDetail = (text: string) => (detail ? `${text}\nServer said: ${detail}` : text);
+	const failure = (message: string, description: string, mayHavePosted = false): ApiFailure => ({
+		message,
+		description: withDetail(description),
+		code: String(status),
+		mayHavePosted,
+	});
+
+	switch (status) {
+		case 400:
+			return failure(
+				'The farm API rejected the request (400 Bad Request)',
+				'Nothing was posted. Check the fields named by the server below, fix them and run again.',
+			);
+		case 401:
+		case 403:
+			return failure(
+				`The farm API refused the API key (${status})`,
+				'Nothing was posted. Open the Farm Profile API credential: check that the API key is current and belongs to your team, and that Base URL points at the farm API.',
+			);
+		case 404:
+			return failure(
+				'Farm profile not found (404)',
+				'Nothing was posted. Check Profile ID: it must be the profile_id (a UUID) of a farm profile that belongs to the team of this API key.',
+			);
+		case 409:
+			return failure(
+				'The farm profile is not ready to post (409)',
+				'Nothing was posted. Only a profile with status "ready" (fully warmed up) may post; posting earlier risks TikTok flagging the account. Wait until its warm-up finishes, then run again.',
+			);
+		case 422:
+			return failure(
+				'The farm API could not accept these fields (422)',
+				'Nothing was posted. Fix the fields listed below and run again.',
+			);
+		case 429:
+			return failure(
+				'Rate limit reached (429): 30 requests per minute per team',
+				'Nothing was posted; it is safe to run again after a pause of a minute. The limit is shared by every workflow that uses this team\'s API key.',
+			);
+		case 502:
+			return failure('The farm API answered 502 Bad Gateway', MAY_HAVE_POSTED, true);
+		default:
+			if (status >= 500) {
+				return failure(`The farm API failed (${status})`, MAY_HAVE_POSTED, true);
+			}
+			return failure(
+				`The farm API answered with an unexpected status (${status})`,
+				'Check Base URL in the Farm Profile API credential: it should point at the farm API.',
+			);
+	}
+}
+
+/** Network error codes that mean the request never reached the API. */
+const NOT_SENT = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'ERR_INVALID_URL',
+]);
+
+const TIMED_OUT = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+
+/** Describes a request that got no HTTP answer, from the network error code found on the error. */
+export function describeTransportFailure(code: string | undefined): ApiFailure {
+	if (code && NOT_SENT.has(code)) {
+		return {
+			message: `Could not reach the farm API (${code})`,
+			description:
+				'Nothing was posted. Check Base URL in the Farm Profile API credential and that this n8n can reach it, then run again.',
+			code,
+			mayHavePosted: false,
+		};
+	}
+	if (code && TIMED_OUT.has(code)) {
+		return {
+			message: `The farm API did not answer in time (${code})`,
+			description: MAY_HAVE_POSTED,
+			code,
+			mayHavePosted: true,
+		};
+	}
+	return {
+		message: `The connection to the farm API broke before it answered (${code ?? 'no error code'})`,
+		description: MAY_HAVE_POSTED,
+		code: code ?? 'UNKNOWN',
+		mayHavePosted: true,
+	};
+}
+
+/** Finds the network error code on an error, or on the errors it wraps (n8n wraps axios errors). */
+export function findErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		const message = (current as { message?: unknown }).message;
+		if (typeof message === 'string') {
+			const match = /\b(E[A-Z]{3,}|ERR_[A-Z_]+)\b/.exec(message);
+			if (match) return match[1];
+			if (/timeout/i.test(message)) return 'ETIMEDOUT';
+			if (/socket hang up/i.test(message)) return 'ECONNRESET';
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/** A 2xx answer without a task_id: most likely Base URL points at something that is not the farm API. */
+export function describeMissingTaskId(status: number): ApiFailure {
+	return {
+		message: `The answer (${status}) has no task_id`,
+		description:
+			'Check Base URL in the Farm Profile API credential: a web page or proxy answered instead of the farm API. If Base URL is right, the post may have been queued: check the account before posting again.',
+		code: String(status),
+		mayHavePosted: true,
+	};
+}

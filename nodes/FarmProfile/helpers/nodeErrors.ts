@@ -1,0 +1,48 @@
+// Turns checked problems into the errors n8n shows: which item, which field, what is wrong, the fix.
+
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+import type { ApiFailure } from './apiErrors';
+import type { FieldIssue } from './preparePost';
+
+export function invalidFieldsError(node: INode, issues: FieldIssue[], itemIndex: number): NodeOperationError {
+	const fields = [...new Set(issues.map((issue) => issue.field))];
+	const message =
+		issues.length === 1
+			? `${issues[0].field} ${issues[0].problem} [item ${itemIndex}]`
+			: `${fields.join(', ')} need fixing before posting [item ${itemIndex}]`;
+	const description = issues
+		.map((issue) => `${issue.field} ${issue.problem}: ${issue.fix}.`)
+		.concat('Nothing was sent to the farm API.')
+		.join('\n');
+	return new NodeOperationError(node, message, { itemIndex, description });
+}
+
+export function apiFailureError(node: INode, failure: ApiFailure, itemIndex: number): NodeApiError {
+	const message = `${failure.message} [item ${itemIndex}]`;
+	// The response object n8n keeps with the error: only what we chose to show, nothing of the request.
+	const response: JsonObject = {
+		message,
+		description: failure.description,
+		code: failure.code,
+		mayHavePosted: failure.mayHavePosted,
+	};
+	return new NodeApiError(node, response, {
+		message,
+		description: failure.description,
+		httpCode: /^\d{3}$/.test(failure.code) ? failure.code : undefined,
+		itemIndex,
+	});
+}
+
+/** The item a failed post leaves behind when the node is set to continue on fail. */
+export function errorItemJson(error: unknown): JsonObject {
+	const { message, description } = error as { message?: string; description?: string | null };
+	const response = (error as { errorResponse?: JsonObject }).errorResponse;
+	return {
+		error: message ?? String(error),
+		...(description ? { description } : {}),
+		...(response?.code !== undefined ? { code: response.code } : {}),
+		...(response?.mayHavePosted !== undefined ? { may_have_posted: response.mayHavePosted } : {}),
+	};
+}

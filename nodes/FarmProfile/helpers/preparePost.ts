@@ -1,0 +1,138 @@
+// The one path from what the user filled in to the request body: every field is checked, then the
+// body is built. Nothing here talks to n8n or the network, so each rule is testable on its own.
+
+import { addCorrelation } from '../../shared/correlation';
+import { fieldLabel, MEDIA_TYPES, type MediaType, type PostBody, type PostInput } from '../descriptions/postFields';
+import { checkInFuture, parseScheduledTime } from './scheduledTime';
+import {
+	checkMediaExtension,
+	checkNotEmpty,
+	checkPublicUrl,
+	checkUuid,
+	type Problem,
+} from './validation';
+
+export interface FieldIssue extends Problem {
+	/** The field's label, as the user sees it in the node. */
+	field: string;
+}
+
+export interface PreparedPost {
+	body: PostBody;
+	/** The correlation reference put on the webhook URL, when correlation is on. */
+	postRef?: string;
+	/** Set when the post is scheduled. */
+	scheduledAt?: string;
+	/** Things the user should know that are not errors. */
+	notes: string[];
+}
+
+export interface PrepareContext {
+	now: number;
+	timezone: string;
+	newReference: () => string;
+	/**
+	 * A callback URL the node supplies itself (e.g. a signed resume URL). It is sent exactly as given:
+	 * not checked as a user field, and not given correlation parameters.
+	 */
+	suppliedWebhookUrl?: string;
+}
+
+export type PrepareResult = { ok: true; post: PreparedPost } | { ok: false; issues: FieldIssue[] };
+
+export function preparePost(input: PostInput, context: PrepareContext): PrepareResult {
+	const issues: FieldIssue[] = [];
+	const note = (field: string, problem: Problem | undefined) => {
+		if (problem) issues.push({ field: fieldLabel(field), ...problem });
+	};
+
+	const profileId = text(input.profileId);
+	const mediaUrl = text(input.mediaUrl);
+	const soundId = text(input.soundId);
+	const title = text(input.title);
+	const mediaType = text(input.mediaType) as MediaType;
+
+	note('profileId', checkUuid(profileId));
+	if (!MEDIA_TYPES.includes(mediaType)) {
+		note('mediaType', {
+			problem: `is "${mediaType}"`,
+			fix: 'choose Video (an MP4) or Slideshow (a .zip of JPGs)',
+		});
+	}
+	note('mediaUrl', checkPublicUrl(mediaUrl, 'the media file'));
+	if (MEDIA_TYPES.includes(mediaType)) note('mediaUrl', checkMediaExtension(mediaUrl, mediaType));
+	note('soundId', checkNotEmpty(soundId, 'the TikTok sound ID'));
+	note('title', checkNotEmpty(title, 'the title shown on the post'));
+
+	let webhookUrl = context.suppliedWebhookUrl;
+	if (webhookUrl === undefined) {
+		webhookUrl = text(input.webhookUrl);
+		note('webhookUrl', checkPublicUrl(webhookUrl, "the Farm Profile Trigger's Production URL"));
+	}
+
+	const isLive = toBoolean(input.isLive);
+	if (isLive === undefined) {
+		note('isLive', { problem: `is "${String(input.isLive)}"`, fix: 'set it to true or false' });
+	}
+
+	let executeAt: number | undefined;
+	if (!isBlank(input.scheduledTime)) {
+		const parsed = parseScheduledTime(input.scheduledTime, context.timezone);
+		const checked = parsed.ok ? checkInFuture(parsed.ms, context.now) : parsed;
+		if (checked.ok) executeAt = checked.ms;
+		else note('scheduledTime', checked);
+	}
+
+	if (issues.length > 0) return { ok: false, issues };
+
+	const notes: string[] = [];
+	const body: PostBody = {
+		profile_id: profileId,
+		media_type: mediaType,
+		media_url: mediaUrl,
+		sound_id: soundId,
+		title,
+		webhook_url: webhookUrl,
+		is_live: isLive as boolean,
+	};
+	const description = isBlank(input.description) ? undefined : String(input.description);
+	if (description !== undefined) {
+		body.description = description;
+		if (/[@#]/.test(description)) {
+			notes.push('The server strips @ and # from Description: mentions and hashtags will not appear.');
+		}
+	}
+	if (executeAt !== undefined) body.execute_at = executeAt;
+
+	let postRef: string | undefined;
+	if (context.suppliedWebhookUrl === undefined && input.correlate) {
+		postRef = input.postRef ?? context.newReference();
+		body.webhook_url = addCorrelation(webhookUrl, { postRef, profileId });
+	}
+
+	return {
+		ok: true,
+		post: {
+			body,
+			postRef,
+			scheduledAt: executeAt === undefined ? undefined : new Date(executeAt).toISOString(),
+			notes,
+		},
+	};
+}
+
+function text(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	return String(value).trim();
+}
+
+function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function toBoolean(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true') return true;
+	if (value === 'false') return false;
+	return undefined;
+}
