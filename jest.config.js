@@ -5,4 +5,6 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', }] },
 	testTimeout: 30000,
+	globalSetup: '<rootDir>/test/globalSetup.js',
+	setupFiles: ['<rootDir>/test/setupEnv.js'],
 };

@@ -12,6 +12,7 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
+	type INodeParameters,
 	type INodeType,
 	type INodeTypes,
 	type IRun,
@@ -119,6 +120,25 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
+/**
+ * The credential's own test request with its expressions resolved by n8n's expression engine, and
+ * its declared authentication applied: what n8n sends when the user clicks "Test".
+ */
+export async function resolveCredentialTest(data: ICredentialDataDecryptedObject): Promise<IHttpRequestOptions> {
+	const type = credentialTypes.farmProfileApi;
+	const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
+	const node = { id: 'cred', name: 'Credential test', type: 'test.testItems', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+	const resolve = (value: unknown) =>
+		workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: data }, undefined, '');
+	const request = type.test!.request;
+	const options: IHttpRequestOptions = {
+		method: request.method ?? 'GET',
+		url: resolve(request.url) as string,
+		qs: request.qs,
+	};
+	return await new TestCredentialsHelper(data).authenticate(data, 'farmProfileApi', options, workflow, node);
+}
+
 export interface RunOptions {
 	items: IDataObject[];
 	parameters: IDataObject;
@@ -151,7 +171,7 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 			type: 'n8n-nodes-farm-profile.farmProfile',
 			typeVersion: 1,
 			position: [200, 0],
-			parameters: options.parameters,
+			parameters: options.parameters as INodeParameters,
 			credentials: { farmProfileApi: { id: '1', name: 'Farm Profile API' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		},

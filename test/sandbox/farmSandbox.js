@@ -9,6 +9,8 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 const https = require('node:https');
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const DEFAULT_PROFILES = [
 	{ profile_id: '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f', profile_name: 'Ready Rita', phone_id: 'phone-ready-1', status: 'ready', tiktok_username: 'rita.ready' },
 	{ profile_id: '7d3e1f20-8a4b-4c6d-9e0f-1a2b3c4d5e6f', profile_name: 'Ready Rob', phone_id: 'phone-ready-2', status: 'ready', tiktok_username: 'rob.ready' },
@@ -73,6 +75,7 @@ function createFarmSandbox(options = {}) {
 			const headers = config.retryAfter ? { 'Retry-After': String(limited) } : {};
 			return send(res, 429, { detail: `Rate limit exceeded: ${config.rateLimit.limit} requests per minute per team` }, headers);
 		}
+		if (fault && fault.mode === 'status') return send(res, fault.status, fault.body ?? { detail: 'Injected' });
 		if (fault && fault.mode === 'html') {
 			res.writeHead(fault.status ?? 502, { 'Content-Type': 'text/html' });
 			return res.end('<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>');
@@ -176,6 +179,8 @@ function createFarmSandbox(options = {}) {
 
 	function scheduleCallback(post, profile) {
 		const dueAt = (post.body.execute_at ?? Date.now()) + config.callbackDelayMs;
+		// Node timers hold at most ~24.8 days; a post scheduled further out never calls back here.
+		if (dueAt - Date.now() > MAX_TIMER_MS) return;
 		const timer = setTimeout(() => {
 			timers.delete(timer);
 			const payload = {
@@ -261,7 +266,11 @@ function createFarmSandbox(options = {}) {
 			for (const socket of sockets) socket.destroy();
 			await new Promise((resolve) => server.close(() => resolve()));
 		},
-		/** mode: '502' | 'slow' | 'drop' | 'html'; count: how many requests it hits; path: only that path. */
+		/**
+		 * mode: '502' (queues the post, then answers 502) | 'slow' (delayMs before answering) | 'drop'
+		 * (closes the connection) | 'html' (an HTML error page) | 'status' (answers status and body,
+		 * queuing nothing); count: how many requests it hits; path: only requests to that path.
+		 */
 		injectFault(fault) {
 			faults.push({ count: 1, ...fault });
 		},

@@ -115,28 +115,31 @@ const NOT_SENT = new Set([
 
 const TIMED_OUT = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 
-/** Describes a request that got no HTTP answer, from the network error code found on the error. */
+/**
+ * Describes a request that got no HTTP answer, from the network error code found on the error.
+ * The code stays out of the message: n8n swaps messages that contain one for its own generic text.
+ */
 export function describeTransportFailure(code: string | undefined): ApiFailure {
+	const seen = `Network error: ${code ?? 'none given'}.`;
 	if (code && NOT_SENT.has(code)) {
 		return {
-			message: `Could not reach the farm API (${code})`,
-			description:
-				'Nothing was posted. Check Base URL in the Farm Profile API credential and that this n8n can reach it, then run again.',
+			message: 'Could not reach the farm API',
+			description: `${seen} Nothing was posted. Check Base URL in the Farm Profile API credential and that this n8n can reach it, then run again.`,
 			code,
 			mayHavePosted: false,
 		};
 	}
 	if (code && TIMED_OUT.has(code)) {
 		return {
-			message: `The farm API did not answer in time (${code})`,
-			description: MAY_HAVE_POSTED,
+			message: 'The farm API did not answer in time',
+			description: `${seen} ${MAY_HAVE_POSTED}`,
 			code,
 			mayHavePosted: true,
 		};
 	}
 	return {
-		message: `The connection to the farm API broke before it answered (${code ?? 'no error code'})`,
-		description: MAY_HAVE_POSTED,
+		message: 'The connection to the farm API broke before it answered',
+		description: `${seen} ${MAY_HAVE_POSTED}`,
 		code: code ?? 'UNKNOWN',
 		mayHavePosted: true,
 	};

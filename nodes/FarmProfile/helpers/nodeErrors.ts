@@ -20,11 +20,12 @@ export function invalidFieldsError(node: INode, issues: FieldIssue[], itemIndex:
 
 export function apiFailureError(node: INode, failure: ApiFailure, itemIndex: number): NodeApiError {
 	const message = `${failure.message} [item ${itemIndex}]`;
-	// The response object n8n keeps with the error: only what we chose to show, nothing of the request.
+	// The response object n8n keeps with the error: only what we chose to show, nothing of the
+	// request. No key named `code`: n8n would replace the message with its generic text for it.
 	const response: JsonObject = {
 		message,
 		description: failure.description,
-		code: failure.code,
+		failureCode: failure.code,
 		mayHavePosted: failure.mayHavePosted,
 	};
 	return new NodeApiError(node, response, {
@@ -35,6 +36,12 @@ export function apiFailureError(node: INode, failure: ApiFailure, itemIndex: num
 	});
 }
 
+/** Errors reach n8n as NodeApiError or NodeOperationError, with the item they belong to. */
+export function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
 /** The item a failed post leaves behind when the node is set to continue on fail. */
 export function errorItemJson(error: unknown): JsonObject {
 	const { message, description } = error as { message?: string; description?: string | null };
@@ -42,7 +49,7 @@ export function errorItemJson(error: unknown): JsonObject {
 	return {
 		error: message ?? String(error),
 		...(description ? { description } : {}),
-		...(response?.code !== undefined ? { code: response.code } : {}),
+		...(response?.failureCode !== undefined ? { code: response.failureCode } : {}),
 		...(response?.mayHavePosted !== undefined ? { may_have_posted: response.mayHavePosted } : {}),
 	};
 }

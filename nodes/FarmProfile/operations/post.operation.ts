@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { readPostInput } from '../descriptions/postFields';
 import { describeMissingTaskId } from '../helpers/apiErrors';
-import { apiFailureError, errorItemJson, invalidFieldsError } from '../helpers/nodeErrors';
+import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError } from '../helpers/nodeErrors';
 import { postResult } from '../helpers/postResult';
 import { preparePost } from '../helpers/preparePost';
 import { requestFarmApi } from '../helpers/transport';
@@ -19,7 +19,7 @@ export async function executePost(this: IExecuteFunctions): Promise<INodeExecuti
 		try {
 			results.push({ json: await postItem(this, itemIndex, timezone), pairedItem: { item: itemIndex } });
 		} catch (error) {
-			if (!this.continueOnFail()) throw error;
+			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
 			results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
 		}
 	}

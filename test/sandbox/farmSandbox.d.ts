@@ -1,0 +1,57 @@
+export interface SandboxProfile {
+	profile_id: string;
+	profile_name: string;
+	phone_id: string;
+	status: string;
+	tiktok_username: string;
+}
+
+export interface SandboxPost {
+	task_id: string;
+	body: Record<string, unknown>;
+	received_at: string;
+}
+
+export interface SandboxCallback {
+	task_id: string;
+	url: string;
+	payload: { event: string; phone_id: string; post_url: string };
+	sent_at: string;
+	status: number | null;
+	error: string | null;
+}
+
+export interface SandboxFault {
+	mode: '502' | 'slow' | 'drop' | 'html' | 'status';
+	count?: number;
+	path?: string;
+	delayMs?: number;
+	status?: number;
+	body?: unknown;
+}
+
+export interface SandboxOptions {
+	host?: string;
+	port?: number;
+	apiKeys?: string[];
+	profiles?: SandboxProfile[];
+	rateLimit?: { limit?: number; windowMs?: number };
+	retryAfter?: boolean;
+	callbackDelayMs?: number;
+	allowHttpLoopback?: boolean;
+	log?: (line: string) => void;
+}
+
+export interface FarmSandbox {
+	readonly url: string;
+	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown }>; callbacks: SandboxCallback[]; requests: number };
+	start(): Promise<FarmSandbox>;
+	stop(): Promise<void>;
+	injectFault(fault: SandboxFault): void;
+	reset(): void;
+	setProfileStatus(profileId: string, status: string): void;
+	waitForCallbacks(count: number, timeoutMs?: number): Promise<SandboxCallback[]>;
+}
+
+export function createFarmSandbox(options?: SandboxOptions): FarmSandbox;
+export const DEFAULT_PROFILES: SandboxProfile[];

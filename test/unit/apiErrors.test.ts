@@ -1,0 +1,92 @@
+import {
+	describeHttpFailure,
+	describeMissingTaskId,
+	describeTransportFailure,
+	findErrorCode,
+	formatDetail,
+} from '../../nodes/FarmProfile/helpers/apiErrors';
+
+describe('formatDetail', () => {
+	it('shows a string detail as is', () => {
+		expect(formatDetail({ detail: 'Farm profile not found' })).toBe('Farm profile not found');
+	});
+
+	it('joins a 422 list by field, with the labels the user sees', () => {
+		const body = {
+			detail: [
+				{ loc: ['body', 'media_url'], msg: 'URL scheme should be https', type: 'url_scheme' },
+				{ loc: ['body', 'execute_at'], msg: 'execute_at must be in the future', type: 'value_error' },
+				{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' },
+			],
+		};
+		expect(formatDetail(body)).toBe(
+			'Media URL: URL scheme should be https; Scheduled Time: execute_at must be in the future; Input should be a valid dictionary',
+		);
+	});
+
+	it('does not dump an HTML error page', () => {
+		expect(formatDetail('<!DOCTYPE html><html><body>502</body></html>')).toContain('HTML page');
+	});
+
+	it('has nothing to say for an empty body', () => {
+		expect(formatDetail('')).toBeUndefined();
+		expect(formatDetail(undefined)).toBeUndefined();
+		expect(formatDetail({})).toBeUndefined();
+	});
+});
+
+describe('describeHttpFailure', () => {
+	it.each([
+		[400, 'rejected the request', 'Nothing was posted'],
+		[401, 'refused the API key', 'credential'],
+		[403, 'refused the API key', 'credential'],
+		[404, 'not found', 'Profile ID'],
+		[409, 'not ready', 'status "ready"'],
+		[422, 'could not accept', 'Fix the fields'],
+		[429, 'Rate limit', 'safe to run again'],
+	])('%i says what happened and that nothing was posted', (status, inMessage, inDescription) => {
+		const failure = describeHttpFailure(status, { detail: 'server words' });
+		expect(failure.message).toContain(inMessage);
+		expect(failure.description).toContain(inDescription);
+		expect(failure.description).toContain('Server said: server words');
+		expect(failure.mayHavePosted).toBe(false);
+		expect(failure.code).toBe(String(status));
+	});
+
+	it.each([502, 500, 503, 504])('%i warns that the post may still go up', (status) => {
+		const failure = describeHttpFailure(status, { detail: 'Bad Gateway' });
+		expect(failure.mayHavePosted).toBe(true);
+		expect(failure.description).toContain('Do not retry blindly');
+	});
+
+	it('points at Base URL for unexpected statuses', () => {
+		expect(describeHttpFailure(301, '').description).toContain('Base URL');
+	});
+
+	it('treats an answer without task_id as a wrong Base URL that may still have posted', () => {
+		expect(describeMissingTaskId(200)).toMatchObject({ mayHavePosted: true, code: '200' });
+	});
+});
+
+describe('describeTransportFailure', () => {
+	it('says nothing was posted when the API was never reached', () => {
+		expect(describeTransportFailure('ECONNREFUSED')).toMatchObject({ mayHavePosted: false });
+		expect(describeTransportFailure('ENOTFOUND').description).toContain('Base URL');
+	});
+
+	it('warns after a timeout or a dropped connection', () => {
+		expect(describeTransportFailure('ECONNABORTED')).toMatchObject({ mayHavePosted: true });
+		expect(describeTransportFailure('ECONNRESET')).toMatchObject({ mayHavePosted: true });
+		expect(describeTransportFailure(undefined)).toMatchObject({ mayHavePosted: true, code: 'UNKNOWN' });
+	});
+});
+
+describe('findErrorCode', () => {
+	it('finds the code on wrapped errors and in messages', () => {
+		const axiosLike = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+		expect(findErrorCode({ message: 'wrapped', cause: axiosLike })).toBe('ECONNREFUSED');
+		expect(findErrorCode(new Error('timeout of 1000ms exceeded'))).toBe('ETIMEDOUT');
+		expect(findErrorCode(new Error('socket hang up'))).toBe('ECONNRESET');
+		expect(findErrorCode(new Error('something else'))).toBeUndefined();
+	});
+});
