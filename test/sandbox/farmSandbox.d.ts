@@ -44,12 +44,13 @@ export interface SandboxOptions {
 
 export interface FarmSandbox {
 	readonly url: string;
-	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown }>; callbacks: SandboxCallback[]; requests: number };
+	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown }>; callbacks: SandboxCallback[]; records: Array<{ at: string; body: any }>; requests: number };
 	start(): Promise<FarmSandbox>;
 	stop(): Promise<void>;
 	injectFault(fault: SandboxFault): void;
 	reset(): void;
 	setProfileStatus(profileId: string, status: string): void;
+	waitForRecords(count: number, timeoutMs?: number): Promise<Array<{ at: string; body: any }>>;
 	waitForCallbacks(count: number, timeoutMs?: number): Promise<SandboxCallback[]>;
 }
 

@@ -38,7 +38,7 @@ const DEFAULTS = {
 function createFarmSandbox(options = {}) {
 	const config = { ...DEFAULTS, ...options, rateLimit: { ...DEFAULTS.rateLimit, ...options.rateLimit } };
 	const profiles = new Map(config.profiles.map((profile) => [profile.profile_id, { ...profile }]));
-	const state = { posts: [], rejected: [], callbacks: [], requests: 0 };
+	const state = { posts: [], rejected: [], callbacks: [], records: [], requests: 0 };
 	const faults = [];
 	const windows = new Map();
 	const timers = new Set();
@@ -232,6 +232,10 @@ function createFarmSandbox(options = {}) {
 		switch (url.pathname) {
 			case '/_sandbox/state':
 				return send(res, 200, { ...state, profiles: [...profiles.values()], faults });
+			case '/_sandbox/records':
+				// A place for example and test workflows to write what they saw (the playground's "record" step).
+				state.records.push({ at: new Date().toISOString(), body });
+				return send(res, 200, { recorded: state.records.length });
 			case '/_sandbox/faults':
 				api.injectFault(body);
 				return send(res, 200, { faults });
@@ -278,6 +282,7 @@ function createFarmSandbox(options = {}) {
 			state.posts.length = 0;
 			state.rejected.length = 0;
 			state.callbacks.length = 0;
+			state.records.length = 0;
 			state.requests = 0;
 			faults.length = 0;
 			windows.clear();
@@ -286,6 +291,15 @@ function createFarmSandbox(options = {}) {
 			const profile = profiles.get(profileId);
 			if (!profile) throw new Error(`no profile ${profileId}`);
 			profile.status = status;
+		},
+		/** Resolves once `count` records have arrived, or rejects after `timeoutMs`. */
+		async waitForRecords(count, timeoutMs = 30_000) {
+			const deadline = Date.now() + timeoutMs;
+			while (state.records.length < count) {
+				if (Date.now() > deadline) throw new Error(`only ${state.records.length} of ${count} records after ${timeoutMs} ms`);
+				await delay(50);
+			}
+			return state.records;
 		},
 		/** Resolves once `count` callbacks have been answered (or failed), or rejects after `timeoutMs`. */
 		async waitForCallbacks(count, timeoutMs = 30_000) {

@@ -1,0 +1,170 @@
+// The end-to-end suite, run once per n8n major version: the packed package inside real n8n, against
+// the sandbox farm API on loopback.
+
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
+
+const { N8nInstance, packPackage } = require('./n8nInstance');
+const wf = require('./workflows');
+
+const API_KEY = 'sk-e2e-7c1f0a9b3d';
+const TOKEN = 'e2e-trigger-token-5521';
+const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!;
+const WARMING = DEFAULT_PROFILES.find((p) => p.status === 'warming')!;
+const TRIGGER_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f1';
+const POST_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f2';
+
+const fullPost = (webhookUrl: string) => ({
+	profileId: READY.profile_id,
+	mediaType: 'slideshow',
+	mediaUrl: 'https://cdn.example.com/sets/morning.zip',
+	soundId: '7216519837462889218',
+	title: 'Morning routine, part 3',
+	webhookUrl,
+	isLive: true,
+	additionalFields: { description: 'Three calm tips', scheduledTime: '2099-06-01T18:00:00' },
+	options: { postRef: 'e2e-full', timeout: 20000 },
+});
+
+export function endToEndSuite(major: 1 | 2) {
+	jest.setTimeout(15 * 60_000);
+
+	let sandbox: FarmSandbox;
+	let n8n: InstanceType<typeof N8nInstance>;
+
+	beforeAll(async () => {
+		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 300 }).start();
+		const tarball = packPackage(join(tmpdir(), `farm-pack-e2e-${major}-${process.pid}`));
+		n8n = await N8nInstance.create({ major, tarball });
+		process.stdout.write(`end-to-end: n8n ${n8n.host.version} on Node ${n8n.host.nodeVersion}${n8n.host.installedNow ? ` (installed now in ${Math.round(n8n.host.seconds)} s)` : ''}\n`);
+		const triggerUrl = n8n.webhookUrl(TRIGGER_HOOK);
+		await n8n.importCredentials([wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY })]);
+		await n8n.importWorkflows([
+			wf.postWorkflow('e2eFullPost00001', fullPost(`${triggerUrl}?token=${TOKEN}`)),
+			wf.postWorkflow('e2eNotReady00001', { ...fullPost(triggerUrl), profileId: WARMING.profile_id, additionalFields: {} }),
+			wf.triggerWorkflow('e2eTrigger000001', TRIGGER_HOOK, { secretToken: TOKEN, recordUrl: `${sandbox.url}/_sandbox/records` }),
+			wf.postOnWebhookWorkflow('e2ePostOnHook001', POST_HOOK, {
+				...fullPost(`${triggerUrl}?token=${TOKEN}&campaign=fall`),
+				mediaType: 'video',
+				mediaUrl: 'https://cdn.example.com/clips/clip-42.mp4',
+				additionalFields: {},
+				options: { postRef: '={{ $json.body.ref }}' },
+			}),
+		]);
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await sandbox?.stop();
+	});
+
+	describe('n8n execute', () => {
+		beforeEach(() => sandbox.reset());
+
+		it('posts with every field set, and the sandbox receives exactly the expected body', async () => {
+			const result = await n8n.execute('e2eFullPost00001');
+			expect(result.ok).toBe(true);
+			expect(sandbox.state.posts).toHaveLength(1);
+			const triggerUrl = n8n.webhookUrl(TRIGGER_HOOK);
+			expect(sandbox.state.posts[0].body).toEqual({
+				profile_id: READY.profile_id,
+				media_type: 'slideshow',
+				media_url: 'https://cdn.example.com/sets/morning.zip',
+				sound_id: '7216519837462889218',
+				title: 'Morning routine, part 3',
+				webhook_url: `${triggerUrl}?token=${TOKEN}&post_ref=e2e-full&profile_id=${READY.profile_id}`,
+				is_live: true,
+				description: 'Three calm tips',
+				execute_at: Date.parse('2099-06-01T18:00:00Z'),
+			});
+			const output = result.data.data.resultData.runData['Farm Profile'][0].data.main[0][0].json;
+			expect(output).toMatchObject({ task_id: sandbox.state.posts[0].task_id, delivery: 'live', post_ref: 'e2e-full' });
+			expect(JSON.stringify(output)).not.toContain(TOKEN);
+		});
+
+		it('a post to a profile that is not ready ends in the mapped error', async () => {
+			const result = await n8n.execute('e2eNotReady00001');
+			expect(result.ok).toBe(false);
+			expect(result.stdout + result.stderr).toContain('The farm profile is not ready to post (409) [item 0]');
+			expect(result.stdout + result.stderr).not.toContain(API_KEY);
+			expect(sandbox.state.posts).toHaveLength(0);
+			expect(sandbox.state.rejected).toEqual([expect.objectContaining({ status: 409 })]);
+		});
+	});
+
+	describe('n8n start', () => {
+		beforeAll(async () => {
+			await n8n.activate('e2eTrigger000001');
+			await n8n.activate('e2ePostOnHook001');
+			await n8n.start();
+			await n8n.waitForWebhook(n8n.webhookUrl(TRIGGER_HOOK));
+			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${POST_HOOK}`);
+			await n8n.setupOwner();
+		});
+		beforeEach(() => sandbox.reset());
+
+		it('lists the credential, the action and the trigger', async () => {
+			const nodes = await n8n.rest('GET', '/types/nodes.json');
+			const names = nodes.json.map((node: { name: string }) => node.name);
+			expect(names).toEqual(expect.arrayContaining(['n8n-nodes-farm-profile.farmProfile', 'n8n-nodes-farm-profile.farmProfileTrigger']));
+			const credentials = await n8n.rest('GET', '/types/credentials.json');
+			expect(credentials.json.map((credential: { name: string }) => credential.name)).toContain('farmProfileApi');
+		});
+
+		it("the trigger receives the sandbox's callback for a post made by another workflow, with the correlation", async () => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/${POST_HOOK}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ ref: `loop-${major}` }),
+			});
+			expect(response.status).toBe(200);
+			const posted = await response.json();
+			expect(posted).toMatchObject({ post_ref: `loop-${major}`, delivery: 'live' });
+
+			const [record] = await sandbox.waitForRecords(1);
+			expect(sandbox.state.callbacks[0]).toMatchObject({ status: 200, task_id: posted.task_id });
+			expect(record.body).toMatchObject({
+				event: 'post.published',
+				phone_id: READY.phone_id,
+				post_url: expect.stringMatching(/^https:\/\/www\.tiktok\.com\/@rita\.ready\/video\/\d+$/),
+				post_ref: `loop-${major}`,
+				profile_id: READY.profile_id,
+				query: { campaign: 'fall' },
+			});
+			expect(JSON.stringify(record.body)).not.toContain(TOKEN);
+		});
+
+		it('a forged callback without the right token is refused and starts no execution', async () => {
+			const before = (await n8n.executions('e2eTrigger000001')).length;
+			const forged = { event: 'post.published', phone_id: 'phone-x', post_url: 'https://www.tiktok.com/@x/video/1' };
+			for (const url of [n8n.webhookUrl(TRIGGER_HOOK), `${n8n.webhookUrl(TRIGGER_HOOK)}?token=guess`]) {
+				const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(forged) });
+				expect(response.status).toBe(401);
+			}
+			const malformed = await fetch(`${n8n.webhookUrl(TRIGGER_HOOK)}?token=${TOKEN}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ event: 'post.published' }),
+			});
+			expect(malformed.status).toBe(400);
+			// Give a wrongly started execution time to reach the recorder before concluding none did.
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			expect(sandbox.state.records).toHaveLength(0);
+			expect((await n8n.executions('e2eTrigger000001')).length).toBe(before);
+		});
+
+		it('the credential test succeeds with the right key and fails with a wrong one', async () => {
+			const test = (apiKey: string) =>
+				n8n.rest('POST', '/rest/credentials/test', {
+					credentials: { id: wf.CREDENTIAL_ID, name: 'Farm Profile API (sandbox)', type: 'farmProfileApi', data: { apiKey, baseUrl: sandbox.url } },
+				});
+			const good = await test(API_KEY);
+			expect(good.json.data).toMatchObject({ status: 'OK' });
+			const bad = await test('sk-wrong-key-000');
+			expect(bad.json.data).toMatchObject({ status: 'Error' });
+			expect(sandbox.state.posts).toHaveLength(0);
+		});
+	});
+}
