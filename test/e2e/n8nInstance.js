@@ -36,14 +36,14 @@ async function freePort() {
 
 class N8nInstance {
 	/**
-	 * @param {{major: 1|2, tarball: string, port?: number, userFolder?: string, log?: (line: string) => void, env?: object}} options
+	 * @param {{major: 1|2, tarball?: string, port?: number, userFolder?: string, log?: (line: string) => void, env?: object}} options
 	 */
 	static async create(options) {
 		const host = ensureN8n(options.major);
 		const instance = new N8nInstance(host, options);
 		instance.port = options.port ?? (await freePort());
 		instance.brokerPort = await freePort();
-		instance.installPackage(options.tarball);
+		if (options.tarball) instance.installPackage(options.tarball);
 		return instance;
 	}
 

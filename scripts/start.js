@@ -1,0 +1,101 @@
+'use strict';
+// `npm start`: the playground. Builds the package, prepares real n8n 2.x (cached), starts the
+// sandbox farm API and n8n on loopback with the package loaded the way users get it, imports the
+// example workflows and a credential pointing at the sandbox, and prints where to click.
+// Ctrl-C stops everything.
+//
+// Environment: FARM_N8N_PORT (5678), FARM_SANDBOX_PORT (4010), FARM_N8N_MAJOR (2; 1 for n8n 1.x),
+// FARM_PLAYGROUND_DIR (.playground, kept between runs so your edits survive a restart),
+// FARM_SKIP_BUILD=1 (use the dist/ that is there).
+
+const { execSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { createFarmSandbox } = require('../test/sandbox/farmSandbox');
+const { N8nInstance, packPackage, OWNER } = require('../test/e2e/n8nInstance');
+
+const ROOT = path.join(__dirname, '..');
+const N8N_PORT = Number(process.env.FARM_N8N_PORT ?? 5678);
+const SANDBOX_PORT = Number(process.env.FARM_SANDBOX_PORT ?? 4010);
+const MAJOR = Number(process.env.FARM_N8N_MAJOR ?? 2);
+const PLAYGROUND = path.resolve(process.env.FARM_PLAYGROUND_DIR ?? path.join(ROOT, '.playground'));
+const API_KEY = 'sandbox-key';
+const CREDENTIAL = { id: 'farmPlaygrndCrd1', name: 'Farm Profile API (sandbox)' };
+// The example workflows are written for the default ports; other ports are substituted on import.
+const EXAMPLE_N8N = 'http://127.0.0.1:5678';
+const EXAMPLE_SANDBOX = 'http://127.0.0.1:4010';
+
+function say(line) {
+	process.stdout.write(`[playground] ${line}\n`);
+}
+
+function exampleWorkflows(n8nUrl, sandboxUrl) {
+	const dir = path.join(ROOT, 'examples');
+	return fs
+		.readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) =>
+			JSON.parse(
+				fs.readFileSync(path.join(dir, file), 'utf8').split(EXAMPLE_N8N).join(n8nUrl).split(EXAMPLE_SANDBOX).join(sandboxUrl),
+			),
+		);
+}
+
+async function main() {
+	if (process.env.FARM_SKIP_BUILD !== '1') {
+		say('building the package');
+		execSync('npm run build --silent', { cwd: ROOT, stdio: 'inherit' });
+	}
+	const tarball = packPackage(path.join(PLAYGROUND, 'pack'));
+
+	const sandbox = await createFarmSandbox({
+		port: SANDBOX_PORT,
+		apiKeys: [API_KEY],
+		callbackDelayMs: 5_000,
+		log: say,
+	}).start();
+	say(`sandbox farm API on ${sandbox.url} (what it received: ${sandbox.url}/_sandbox/state)`);
+
+	say(`preparing n8n ${MAJOR}.x (installed once into a cache; the first time takes about 6 minutes)`);
+	const userFolder = path.join(PLAYGROUND, `n8n-${MAJOR}`);
+	const firstRun = !fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite'));
+	fs.mkdirSync(userFolder, { recursive: true });
+	const n8n = await N8nInstance.create({ major: MAJOR, tarball, port: N8N_PORT, userFolder });
+
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		say('stopping n8n and the sandbox');
+		await n8n.stop();
+		await sandbox.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+
+	await n8n.importCredentials([{ ...CREDENTIAL, type: 'farmProfileApi', data: { apiKey: API_KEY, baseUrl: sandbox.url } }]);
+	const workflows = exampleWorkflows(n8n.baseUrl, sandbox.url);
+	await n8n.importWorkflows(workflows);
+	const trigger = workflows.find((workflow) => workflow.nodes.some((node) => node.type.endsWith('.farmProfileTrigger')));
+	await n8n.activate(trigger.id);
+
+	say(`starting n8n ${n8n.host.version} on Node ${n8n.host.nodeVersion}`);
+	await n8n.start();
+	const webhookId = trigger.nodes.find((node) => node.webhookId).webhookId;
+	await n8n.waitForWebhook(n8n.webhookUrl(webhookId));
+	if (firstRun) await n8n.setupOwner();
+
+	say('');
+	say(`ready: open ${n8n.baseUrl}`);
+	say(`  log in as ${OWNER.email} / ${OWNER.password}`);
+	say(`  "${workflows[0].name}": open it and click "Execute workflow"; about 5 s later the sandbox`);
+	say(`  calls back, "${trigger.name}" runs, and both records appear at ${sandbox.url}/_sandbox/state`);
+	say('  Ctrl-C stops everything');
+}
+
+main().catch((error) => {
+	process.stderr.write(`[playground] failed: ${error.stack}\n`);
+	process.exit(1);
+});
