@@ -120,7 +120,7 @@ export function endToEndSuite(major: 1 | 2) {
 				body: JSON.stringify({ ref: `loop-${major}` }),
 			});
 			expect(response.status).toBe(200);
-			const posted = await response.json();
+			const posted = (await response.json()) as { task_id: string; post_ref: string; delivery: string };
 			expect(posted).toMatchObject({ post_ref: `loop-${major}`, delivery: 'live' });
 
 			const [record] = await sandbox.waitForRecords(1);
