@@ -2,6 +2,8 @@
 // credential's declared authentication is applied and HTTP requests really leave the process (to
 // the loopback sandbox). Only the credential store is stood in for: it hands out the given data.
 
+import { randomUUID } from 'node:crypto';
+
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	Workflow,
@@ -145,6 +147,8 @@ export interface RunOptions {
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	timezone?: string;
+	/** Further node settings, e.g. { retryOnFail: true, maxTries: 3 }. */
+	nodeSettings?: Partial<INode>;
 }
 
 export interface RunResult {
@@ -174,6 +178,7 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 			parameters: options.parameters as INodeParameters,
 			credentials: { farmProfileApi: { id: '1', name: 'Farm Profile API' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...options.nodeSettings,
 		},
 	];
 	const workflow = new Workflow({
@@ -186,7 +191,8 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 		settings: { timezone: options.timezone ?? 'UTC' },
 	});
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+	const executionId = randomUUID();
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test-workflow',
 		name: 'test',
 		nodes,
@@ -201,7 +207,7 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(options.credentials),
 		hooks,
-		executionId: 'test-execution',
+		executionId,
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',

@@ -28,11 +28,13 @@ const baseParameters = {
 	webhookUrl: `https://n8n.example.com/webhook/abc/webhook?token=${TOKEN}`,
 };
 
+// Pacing is off in these tests (it has its own suite): they are about what is sent and answered.
 function run(parameters: Record<string, unknown> = {}, extra: Partial<RunOptions> = {}) {
+	const options = { requestsPerMinute: 0, ...(parameters.options as object) };
 	return runFarmProfileNode({
 		items: [{ n: 0 }],
 		credentials: { apiKey: API_KEY, baseUrl: sandbox.url },
-		parameters: { ...baseParameters, ...parameters },
+		parameters: { ...baseParameters, ...parameters, options },
 		...extra,
 	});
 }
@@ -118,7 +120,7 @@ describe('checks before sending', () => {
 		const result = await runFarmProfileNode({
 			items: [{ url: baseParameters.mediaUrl }, { url: 'http://cdn.example.com/a.mp4' }],
 			credentials: { apiKey: API_KEY, baseUrl: sandbox.url },
-			parameters: { ...baseParameters, mediaUrl: '={{ $json.url }}' },
+			parameters: { ...baseParameters, mediaUrl: '={{ $json.url }}', options: { requestsPerMinute: 0 } },
 		});
 		expect(result.error?.message).toBe('Media URL uses http:// [item 1]');
 		expect(result.error?.description).toContain('use https://');
@@ -178,16 +180,17 @@ describe('answers from the API', () => {
 		expect(result.error?.message).toContain('(400 Bad Request)');
 	});
 
-	it('429: nothing posted, safe to retry after a pause', async () => {
+	it('429 beyond the allowed wait: nothing posted, safe to retry after a pause', async () => {
 		const limited = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: { limit: 1, windowMs: 60_000 } }).start();
 		try {
 			const result = await runFarmProfileNode({
 				items: [{ n: 0 }, { n: 1 }],
 				credentials: { apiKey: API_KEY, baseUrl: limited.url },
-				parameters: baseParameters,
+				parameters: { ...baseParameters, options: { requestsPerMinute: 0, maxRateLimitWait: 0 } },
 			});
 			expect(result.error?.message).toBe('Rate limit reached (429): 30 requests per minute per team [item 1]');
 			expect(result.error?.description).toContain('safe to run again');
+			expect(result.error?.description).toContain(`Already posted by this run (not sent again if the node is retried): item 0: ${limited.state.posts[0].task_id}.`);
 			expect(limited.state.posts).toHaveLength(1);
 		} finally {
 			await limited.stop();
@@ -253,7 +256,7 @@ describe('continue on fail', () => {
 		const result = await runFarmProfileNode({
 			items: [{ profile: READY }, { profile: WARMING }, { profile: 'nope' }, { profile: READY }],
 			credentials: { apiKey: API_KEY, baseUrl: sandbox.url },
-			parameters: { ...baseParameters, profileId: '={{ $json.profile }}' },
+			parameters: { ...baseParameters, profileId: '={{ $json.profile }}', options: { requestsPerMinute: 0 } },
 			continueOnFail: true,
 		});
 		expect(result.error).toBeUndefined();

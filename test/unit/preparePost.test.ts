@@ -14,6 +14,8 @@ const valid: PostInput = {
 	isLive: false,
 	correlate: true,
 	timeout: 30000,
+	requestsPerMinute: 30,
+	maxRateLimitWaitMs: 300_000,
 };
 
 function issuesOf(input: Partial<PostInput>) {

@@ -164,6 +164,15 @@ export const postFields: INodeProperties[] = [
 					'Whether to add post_ref and profile_id to the Webhook URL, so the Farm Profile Trigger can tell which post went live',
 			},
 			{
+				displayName: 'Max Wait on Rate Limit',
+				name: 'maxRateLimitWait',
+				type: 'number',
+				default: 300,
+				typeOptions: { minValue: 0 },
+				description:
+					'When the API answers 429 (too many requests; nothing was posted), how many seconds in total to wait and send again before giving up with an error',
+			},
+			{
 				displayName: 'Post Reference',
 				name: 'postRef',
 				type: 'string',
@@ -171,6 +180,15 @@ export const postFields: INodeProperties[] = [
 				placeholder: 'e.g. {{ $json.rowId }}',
 				description:
 					'Your own reference for this post, handed back by the trigger as post_ref. Leave empty to generate one.',
+			},
+			{
+				displayName: 'Requests per Minute',
+				name: 'requestsPerMinute',
+				type: 'number',
+				default: 30,
+				typeOptions: { minValue: 0 },
+				description:
+					"How many requests to the farm API this n8n may send per minute with this API key, spaced evenly. The team's limit is 30, shared by every workflow using the key: lower it to leave room for other tools; 0 turns pacing off.",
 			},
 			{
 				displayName: 'Timeout',
@@ -230,6 +248,8 @@ export interface PostInput {
 	correlate: boolean;
 	postRef?: string;
 	timeout: number;
+	requestsPerMinute: number;
+	maxRateLimitWaitMs: number;
 }
 
 export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostInput {
@@ -252,5 +272,7 @@ export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostIn
 		correlate: options.correlate !== false,
 		postRef: postRef || undefined,
 		timeout: typeof options.timeout === 'number' ? options.timeout : 30000,
+		requestsPerMinute: typeof options.requestsPerMinute === 'number' ? options.requestsPerMinute : 30,
+		maxRateLimitWaitMs: (typeof options.maxRateLimitWait === 'number' ? options.maxRateLimitWait : 300) * 1000,
 	};
 }

@@ -163,6 +163,24 @@ export function findErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** A retry of a run meets an item whose earlier attempt may have posted: it is not sent again. */
+export function describeNotSentAgain(earlier: ApiFailure): ApiFailure {
+	return {
+		...earlier,
+		message: `Not sent again: an earlier attempt of this run failed ambiguously (${earlier.code})`,
+		description: `The earlier attempt said: ${earlier.message}. ${MAY_HAVE_POSTED}`,
+	};
+}
+
+/** 429s kept coming for longer than the user allows to wait. */
+export function describeRateLimitGiveUp(waitedMs: number, body: unknown): ApiFailure {
+	const failure = describeHttpFailure(429, body);
+	return {
+		...failure,
+		description: `Waited ${Math.round(waitedMs / 1000)} s in total for the limit to clear, more than Max Wait on Rate Limit allows. ${failure.description}`,
+	};
+}
+
 /** A 2xx answer without a task_id: most likely Base URL points at something that is not the farm API. */
 export function describeMissingTaskId(status: number): ApiFailure {
 	return {

@@ -42,6 +42,17 @@ export function asNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
+/** Adds the items this run already posted to the error that stops it, so their task ids are not lost. */
+export function withPostedSoFar<T extends NodeApiError | NodeOperationError>(
+	error: T,
+	posted: Array<{ itemIndex: number; taskId: string }>,
+): T {
+	if (posted.length === 0) return error;
+	const list = posted.map(({ itemIndex, taskId }) => `item ${itemIndex}: ${taskId}`).join(', ');
+	error.description = `${error.description ?? ''}\nAlready posted by this run (not sent again if the node is retried): ${list}.`.trim();
+	return error;
+}
+
 /** The item a failed post leaves behind when the node is set to continue on fail. */
 export function errorItemJson(error: unknown): JsonObject {
 	const { message, description } = error as { message?: string; description?: string | null };

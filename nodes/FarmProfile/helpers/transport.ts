@@ -1,9 +1,16 @@
 // The one function that talks to the farm API: authenticated by n8n from the credential, and never
 // throwing n8n's raw HTTP errors (they carry the request headers, and with them the API key).
 
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import { sleep, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods } from 'n8n-workflow';
 
-import { describeHttpFailure, describeTransportFailure, findErrorCode, type ApiFailure } from './apiErrors';
+import {
+	describeHttpFailure,
+	describeRateLimitGiveUp,
+	describeTransportFailure,
+	findErrorCode,
+	type ApiFailure,
+} from './apiErrors';
+import { backoffMs, intervalFor, pacerFor, retryAfterMs } from './pacing';
 import { redact } from './redact';
 
 export const CREDENTIAL_TYPE = 'farmProfileApi';
@@ -16,6 +23,14 @@ export interface FarmApiRequest {
 	timeout: number;
 	/** Further secrets to keep out of any failure text (e.g. a callback URL's token). */
 	secrets?: string[];
+	pace: PaceSettings;
+}
+
+export interface PaceSettings {
+	/** The team's budget this process may use; 0 turns pacing off. */
+	requestsPerMinute: number;
+	/** How long 429s may hold one request back in total before it fails. */
+	maxRateLimitWaitMs: number;
 }
 
 export type FarmApiOutcome =
@@ -39,23 +54,43 @@ export async function requestFarmApi(
 		description: redact(failure.description, secrets),
 	});
 
-	let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
-	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-			method: request.method,
-			url: joinUrl(credentials.baseUrl ?? '', request.path),
-			body: request.body,
-			json: true,
-			timeout: request.timeout,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		});
-	} catch (error) {
-		return { ok: false, failure: clean(describeTransportFailure(findErrorCode(error))) };
+	const baseUrl = credentials.baseUrl ?? '';
+	const pacer = pacerFor(baseUrl, credentials.apiKey ?? '');
+	const interval = intervalFor(request.pace.requestsPerMinute);
+	let rateLimitWaits = 0;
+	for (let attempt = 1; ; attempt++) {
+		const wait = pacer.reserve(Date.now(), interval);
+		if (wait > 0) await sleep(wait);
+
+		let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
+		try {
+			response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+				method: request.method,
+				url: joinUrl(baseUrl, request.path),
+				body: request.body,
+				json: true,
+				timeout: request.timeout,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			});
+		} catch (error) {
+			return { ok: false, failure: clean(describeTransportFailure(findErrorCode(error))) };
+		}
+		const status = response.statusCode;
+		const headers = response.headers ?? {};
+		if (status === 429) {
+			// Refused, so nothing was posted: safe to send again once the wait is over.
+			const hold = retryAfterMs(headers['retry-after'], Date.now()) ?? backoffMs(attempt);
+			if (rateLimitWaits + hold > request.pace.maxRateLimitWaitMs) {
+				return { ok: false, status, failure: clean(describeRateLimitGiveUp(rateLimitWaits, response.body)) };
+			}
+			rateLimitWaits += hold;
+			pacer.holdUntil(Date.now() + hold);
+			continue;
+		}
+		if (status < 200 || status > 299) {
+			return { ok: false, status, failure: clean(describeHttpFailure(status, response.body)) };
+		}
+		return { ok: true, status, body: response.body, headers };
 	}
-	const status = response.statusCode;
-	if (status < 200 || status > 299) {
-		return { ok: false, status, failure: clean(describeHttpFailure(status, response.body)) };
-	}
-	return { ok: true, status, body: response.body, headers: response.headers ?? {} };
 }

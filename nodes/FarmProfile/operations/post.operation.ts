@@ -1,36 +1,55 @@
 import { randomUUID } from 'node:crypto';
 
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { readPostInput } from '../descriptions/postFields';
-import { describeMissingTaskId } from '../helpers/apiErrors';
-import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError } from '../helpers/nodeErrors';
+import { describeMissingTaskId, describeNotSentAgain } from '../helpers/apiErrors';
+import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from '../helpers/nodeErrors';
 import { postResult } from '../helpers/postResult';
 import { preparePost } from '../helpers/preparePost';
+import { ledgerKey, RunLedger } from '../helpers/runLedger';
 import { requestFarmApi } from '../helpers/transport';
 import { TOKEN_PARAM } from '../../shared/correlation';
 
-/** "Post to Farm Profile": items go one after another, so a failure never leaves others half-sent. */
+/**
+ * "Post to Farm Profile": items go one after another, in order. When an item stops the run, the
+ * error lists the items already posted; a retry of the run does not send them again.
+ */
 export async function executePost(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const timezone = this.getTimezone();
+	const ledger = new RunLedger(`${this.getExecutionId()}:${this.getNode().name}`, Date.now());
 	const results: INodeExecutionData[] = [];
+	const posted: Array<{ itemIndex: number; taskId: string }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			results.push({ json: await postItem(this, itemIndex, timezone), pairedItem: { item: itemIndex } });
+			const result = await postItem(this, itemIndex, timezone, ledger);
+			posted.push({ itemIndex, taskId: String(result.task_id) });
+			results.push({ json: result, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw withPostedSoFar(asNodeError(this.getNode(), error, itemIndex), posted);
 			results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [results];
 }
 
-async function postItem(ctx: IExecuteFunctions, itemIndex: number, timezone: string) {
+async function postItem(ctx: IExecuteFunctions, itemIndex: number, timezone: string, ledger: RunLedger): Promise<IDataObject> {
 	const input = readPostInput(ctx, itemIndex);
 	const prepared = preparePost(input, { now: Date.now(), timezone, newReference: randomUUID });
 	if (!prepared.ok) throw invalidFieldsError(ctx.getNode(), prepared.issues, itemIndex);
 	const { post } = prepared;
+
+	// The generated reference and a relative schedule change between attempts; the post does not.
+	const key = ledgerKey(itemIndex, { ...post.body, webhook_url: undefined, execute_at: undefined, ref: input.postRef });
+	const earlier = ledger.get(key);
+	if (earlier?.state === 'posted') {
+		const notes = [...((earlier.result.notes as string[]) ?? []), 'Not sent again: an earlier attempt of this run posted it.'];
+		return { ...earlier.result, notes };
+	}
+	if (earlier?.state === 'uncertain') {
+		throw apiFailureError(ctx.getNode(), describeNotSentAgain(earlier.failure), itemIndex);
+	}
 
 	const outcome = await requestFarmApi(ctx, {
 		method: 'POST',
@@ -38,14 +57,22 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, timezone: str
 		body: { ...post.body },
 		timeout: input.timeout,
 		secrets: callbackSecrets(post.body.webhook_url),
+		pace: { requestsPerMinute: input.requestsPerMinute, maxRateLimitWaitMs: input.maxRateLimitWaitMs },
 	});
-	if (!outcome.ok) throw apiFailureError(ctx.getNode(), outcome.failure, itemIndex);
+	if (!outcome.ok) {
+		if (outcome.failure.mayHavePosted) ledger.record(key, { state: 'uncertain', failure: outcome.failure });
+		throw apiFailureError(ctx.getNode(), outcome.failure, itemIndex);
+	}
 
 	const taskId = (outcome.body as { task_id?: unknown } | null)?.task_id;
 	if (typeof taskId !== 'string' || taskId === '') {
-		throw apiFailureError(ctx.getNode(), describeMissingTaskId(outcome.status), itemIndex);
+		const failure = describeMissingTaskId(outcome.status);
+		ledger.record(key, { state: 'uncertain', failure });
+		throw apiFailureError(ctx.getNode(), failure, itemIndex);
 	}
-	return postResult(post, taskId);
+	const result = postResult(post, taskId);
+	ledger.record(key, { state: 'posted', result });
+	return result;
 }
 
 function callbackSecrets(webhookUrl: string): string[] {
