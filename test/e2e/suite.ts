@@ -32,17 +32,35 @@ export function endToEndSuite(major: 1 | 2) {
 	jest.setTimeout(15 * 60_000);
 
 	let sandbox: FarmSandbox;
+	// A farm whose limit is 30 requests per 6 s (the per-minute limit, ten times faster), for pacing.
+	let fastFarm: FarmSandbox;
 	let n8n: InstanceType<typeof N8nInstance>;
 
 	beforeAll(async () => {
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 300 }).start();
+		fastFarm = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 600_000, rateLimit: { limit: 30, windowMs: 6_000 } }).start();
 		const tarball = packPackage(join(tmpdir(), `farm-pack-e2e-${major}-${process.pid}`));
 		n8n = await N8nInstance.create({ major, tarball });
 		process.stdout.write(`end-to-end: n8n ${n8n.host.version} on Node ${n8n.host.nodeVersion}${n8n.host.installedNow ? ` (installed now in ${Math.round(n8n.host.seconds)} s)` : ''}\n`);
 		const triggerUrl = n8n.webhookUrl(TRIGGER_HOOK);
-		await n8n.importCredentials([wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY })]);
+		await n8n.importCredentials([
+			wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY }),
+			wf.credential({ baseUrl: fastFarm.url, apiKey: API_KEY, id: 'e2eFastFarmCred1' }),
+		]);
 		await n8n.importWorkflows([
 			wf.postWorkflow('e2eFullPost00001', fullPost(`${triggerUrl}?token=${TOKEN}`)),
+			wf.batchPostWorkflow(
+				'e2eBatchOf40Post',
+				40,
+				{
+					...fullPost('https://n8n.example.com/webhook/x/webhook'),
+					mediaUrl: '={{ "https://cdn.example.com/clips/clip-" + $json.n + ".mp4" }}',
+					mediaType: 'video',
+					additionalFields: {},
+					options: { requestsPerMinute: 300 },
+				},
+				'e2eFastFarmCred1',
+			),
 			wf.postWorkflow('e2eNotReady00001', { ...fullPost(triggerUrl), profileId: WARMING.profile_id, additionalFields: {} }),
 			wf.triggerWorkflow('e2eTrigger000001', TRIGGER_HOOK, { secretToken: TOKEN, recordUrl: `${sandbox.url}/_sandbox/records` }),
 			wf.postOnWebhookWorkflow('e2ePostOnHook001', POST_HOOK, {
@@ -58,6 +76,7 @@ export function endToEndSuite(major: 1 | 2) {
 	afterAll(async () => {
 		await n8n?.dispose();
 		await sandbox?.stop();
+		await fastFarm?.stop();
 	});
 
 	describe('n8n execute', () => {
@@ -82,6 +101,17 @@ export function endToEndSuite(major: 1 | 2) {
 			const output = result.data.data.resultData.runData['Farm Profile'][0].data.main[0][0].json;
 			expect(output).toMatchObject({ task_id: sandbox.state.posts[0].task_id, delivery: 'live', post_ref: 'e2e-full' });
 			expect(JSON.stringify(output)).not.toContain(TOKEN);
+		});
+
+		it('40 items against a limit of 30 per window all go out, each exactly once', async () => {
+			const result = await n8n.execute('e2eBatchOf40Post');
+			expect(result.ok).toBe(true);
+			const output = result.data.data.resultData.runData['Farm Profile'][0].data.main[0];
+			expect(output).toHaveLength(40);
+			expect(output.filter((item: { json: { error?: string } }) => item.json.error)).toEqual([]);
+			const urls = fastFarm.state.posts.map((post) => post.body.media_url);
+			expect(urls).toHaveLength(40);
+			expect(new Set(urls).size).toBe(40);
 		});
 
 		it('a post to a profile that is not ready ends in the mapped error', async () => {

@@ -22,7 +22,7 @@ const manualTrigger = {
 	parameters: {},
 };
 
-function farmNode(parameters, extra = {}) {
+function farmNode(parameters, extra = {}, credentialId = CREDENTIAL_ID) {
 	return {
 		id: 'farm',
 		name: 'Farm Profile',
@@ -30,7 +30,7 @@ function farmNode(parameters, extra = {}) {
 		typeVersion: 1,
 		position: [240, 0],
 		parameters: { operation: 'post', ...parameters },
-		credentials: { farmProfileApi: { id: CREDENTIAL_ID, name: 'Farm Profile API (sandbox)' } },
+		credentials: { farmProfileApi: { id: credentialId, name: 'Farm Profile API (sandbox)' } },
 		...extra,
 	};
 }
@@ -39,6 +39,22 @@ function farmNode(parameters, extra = {}) {
 function postWorkflow(id, parameters) {
 	return workflow(id, `Post ${id}`, [manualTrigger, farmNode(parameters)], {
 		Start: { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
+	});
+}
+
+/** Manual start → Code making `count` items {n} → Farm Profile: a batch, as a generator would feed it. */
+function batchPostWorkflow(id, count, parameters, credentialId) {
+	const code = {
+		id: 'batch',
+		name: 'Make items',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [120, 0],
+		parameters: { jsCode: `return Array.from({ length: ${count} }, (_, n) => ({ json: { n } }));` },
+	};
+	return workflow(id, `Batch ${id}`, [manualTrigger, code, farmNode(parameters, {}, credentialId)], {
+		Start: { main: [[{ node: 'Make items', type: 'main', index: 0 }]] },
+		'Make items': { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
 	});
 }
 
@@ -89,4 +105,4 @@ function triggerWorkflow(id, webhookId, { secretToken = '', recordUrl }) {
 	});
 }
 
-module.exports = { CREDENTIAL_ID, credential, postWorkflow, postOnWebhookWorkflow, triggerWorkflow };
+module.exports = { CREDENTIAL_ID, credential, postWorkflow, batchPostWorkflow, postOnWebhookWorkflow, triggerWorkflow };

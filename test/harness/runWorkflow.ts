@@ -141,6 +141,12 @@ export async function resolveCredentialTest(data: ICredentialDataDecryptedObject
 	return await new TestCredentialsHelper(data).authenticate(data, 'farmProfileApi', options, workflow, node);
 }
 
+/**
+ * Options that switch off pacing and the posting guards, for tests about something else (what is
+ * sent, what comes back): each of those has its own tests with them on.
+ */
+export const ONLY_THE_POST = { requestsPerMinute: 0, preflight: false, maxPostsPerDay: 0, duplicateWindowHours: 0 };
+
 export interface RunOptions {
 	items: IDataObject[];
 	parameters: IDataObject;

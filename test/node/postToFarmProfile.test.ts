@@ -2,7 +2,7 @@
 // loopback sandbox. Every assertion on the body is on what the sandbox received.
 
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
-import { runFarmProfileNode, type RunOptions } from '../harness/runWorkflow';
+import { ONLY_THE_POST, runFarmProfileNode, type RunOptions } from '../harness/runWorkflow';
 
 const API_KEY = 'sk-live-4f9a2c7e81d3b605';
 const TOKEN = 'trigger-token-93ab17';
@@ -28,9 +28,10 @@ const baseParameters = {
 	webhookUrl: `https://n8n.example.com/webhook/abc/webhook?token=${TOKEN}`,
 };
 
-// Pacing is off in these tests (it has its own suite): they are about what is sent and answered.
+// Pacing and the guards are off here (they have their own suites): these tests are about what is
+// sent and what comes back.
 function run(parameters: Record<string, unknown> = {}, extra: Partial<RunOptions> = {}) {
-	const options = { requestsPerMinute: 0, ...(parameters.options as object) };
+	const options = { ...ONLY_THE_POST, ...(parameters.options as object) };
 	return runFarmProfileNode({
 		items: [{ n: 0 }],
 		credentials: { apiKey: API_KEY, baseUrl: sandbox.url },
@@ -120,7 +121,7 @@ describe('checks before sending', () => {
 		const result = await runFarmProfileNode({
 			items: [{ url: baseParameters.mediaUrl }, { url: 'http://cdn.example.com/a.mp4' }],
 			credentials: { apiKey: API_KEY, baseUrl: sandbox.url },
-			parameters: { ...baseParameters, mediaUrl: '={{ $json.url }}', options: { requestsPerMinute: 0 } },
+			parameters: { ...baseParameters, mediaUrl: '={{ $json.url }}', options: ONLY_THE_POST },
 		});
 		expect(result.error?.message).toBe('Media URL uses http:// [item 1]');
 		expect(result.error?.description).toContain('use https://');
@@ -186,7 +187,7 @@ describe('answers from the API', () => {
 			const result = await runFarmProfileNode({
 				items: [{ n: 0 }, { n: 1 }],
 				credentials: { apiKey: API_KEY, baseUrl: limited.url },
-				parameters: { ...baseParameters, options: { requestsPerMinute: 0, maxRateLimitWait: 0 } },
+				parameters: { ...baseParameters, options: { ...ONLY_THE_POST, maxRateLimitWait: 0 } },
 			});
 			expect(result.error?.message).toBe('Rate limit reached (429): 30 requests per minute per team [item 1]');
 			expect(result.error?.description).toContain('safe to run again');
@@ -256,7 +257,7 @@ describe('continue on fail', () => {
 		const result = await runFarmProfileNode({
 			items: [{ profile: READY }, { profile: WARMING }, { profile: 'nope' }, { profile: READY }],
 			credentials: { apiKey: API_KEY, baseUrl: sandbox.url },
-			parameters: { ...baseParameters, profileId: '={{ $json.profile }}', options: { requestsPerMinute: 0 } },
+			parameters: { ...baseParameters, profileId: '={{ $json.profile }}', options: ONLY_THE_POST },
 			continueOnFail: true,
 		});
 		expect(result.error).toBeUndefined();

@@ -2,7 +2,7 @@
 // including under n8n's own "Retry On Fail". The sandbox counts every request it receives.
 
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox, type SandboxOptions } from '../sandbox/farmSandbox';
-import { runFarmProfileNode } from '../harness/runWorkflow';
+import { ONLY_THE_POST, runFarmProfileNode } from '../harness/runWorkflow';
 
 const API_KEY = 'sk-pace-0b5e9d2a';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!.profile_id;
@@ -16,7 +16,7 @@ const parameters = (options: Record<string, unknown>, extra: Record<string, unkn
 	soundId: '7216519837462889218',
 	title: '={{ "Clip " + $json.n }}',
 	webhookUrl: 'https://n8n.example.com/webhook/abc/webhook',
-	options,
+	options: { ...ONLY_THE_POST, ...options },
 	...extra,
 });
 

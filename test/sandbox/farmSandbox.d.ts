@@ -44,11 +44,12 @@ export interface SandboxOptions {
 
 export interface FarmSandbox {
 	readonly url: string;
-	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown }>; callbacks: SandboxCallback[]; records: Array<{ at: string; body: any }>; requests: number };
+	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown }>; callbacks: SandboxCallback[]; records: Array<{ at: string; body: any }>; mediaRequests: Array<{ method: string; name: string; range: string | null }>; requests: number };
 	start(): Promise<FarmSandbox>;
 	stop(): Promise<void>;
 	injectFault(fault: SandboxFault): void;
 	reset(): void;
+	serveMedia(name: string, file: { body: Buffer; contentType?: string; refuseHead?: boolean; ignoreRange?: boolean; redirectTo?: string }): string;
 	setProfileStatus(profileId: string, status: string): void;
 	waitForRecords(count: number, timeoutMs?: number): Promise<Array<{ at: string; body: any }>>;
 	waitForCallbacks(count: number, timeoutMs?: number): Promise<SandboxCallback[]>;

@@ -6,6 +6,7 @@
 // `npm start`.
 
 const crypto = require('node:crypto');
+const { makeMp4, makeZip } = require('./media');
 const http = require('node:http');
 const https = require('node:https');
 
@@ -38,8 +39,13 @@ const DEFAULTS = {
 function createFarmSandbox(options = {}) {
 	const config = { ...DEFAULTS, ...options, rateLimit: { ...DEFAULTS.rateLimit, ...options.rateLimit } };
 	const profiles = new Map(config.profiles.map((profile) => [profile.profile_id, { ...profile }]));
-	const state = { posts: [], rejected: [], callbacks: [], records: [], requests: 0 };
+	const state = { posts: [], rejected: [], callbacks: [], records: [], mediaRequests: [], requests: 0 };
 	const faults = [];
+	// Files served at /_media/<name>, standing in for the user's CDN (the playground's sample media).
+	const media = new Map([
+		['morning-routine.mp4', { body: makeMp4(15), contentType: 'video/mp4' }],
+		['morning-set.zip', { body: makeZip(['slide-1.jpg', 'slide-2.jpg', 'slide-3.jpg']), contentType: 'application/zip' }],
+	]);
 	const windows = new Map();
 	const timers = new Set();
 	const sockets = new Set();
@@ -60,6 +66,7 @@ function createFarmSandbox(options = {}) {
 		const url = new URL(req.url, 'http://sandbox');
 		const raw = await readBody(req);
 		if (url.pathname.startsWith('/_sandbox/')) return control(url, raw, res);
+		if (url.pathname.startsWith('/_media/')) return serveMedia(req, res, decodeURIComponent(url.pathname.slice('/_media/'.length)));
 		state.requests++;
 
 		const fault = takeFault(url.pathname);
@@ -218,6 +225,36 @@ function createFarmSandbox(options = {}) {
 		req.end(data);
 	}
 
+	function serveMedia(req, res, name) {
+		const file = media.get(name);
+		state.mediaRequests.push({ method: req.method, name, range: req.headers.range ?? null });
+		if (!file) return send(res, 404, { detail: 'Not Found' });
+		if (file.redirectTo) {
+			res.writeHead(302, { Location: file.redirectTo });
+			return res.end();
+		}
+		if (req.method === 'HEAD' && file.refuseHead) {
+			res.writeHead(405);
+			return res.end();
+		}
+		const total = file.body.length;
+		let start = 0;
+		let end = total - 1;
+		const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+		if (range && !file.ignoreRange) {
+			if (range[1] === '') start = Math.max(0, total - Number(range[2]));
+			else {
+				start = Number(range[1]);
+				if (range[2] !== '') end = Math.min(end, Number(range[2]));
+			}
+		}
+		const partial = Boolean(range) && !file.ignoreRange;
+		const headers = { 'Content-Type': file.contentType, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' };
+		if (partial) headers['Content-Range'] = `bytes ${start}-${end}/${total}`;
+		res.writeHead(partial ? 206 : 200, headers);
+		res.end(req.method === 'HEAD' ? undefined : file.body.subarray(start, end + 1));
+	}
+
 	function takeFault(pathname) {
 		const index = faults.findIndex((fault) => !fault.path || fault.path === pathname);
 		if (index === -1) return undefined;
@@ -283,9 +320,18 @@ function createFarmSandbox(options = {}) {
 			state.rejected.length = 0;
 			state.callbacks.length = 0;
 			state.records.length = 0;
+			state.mediaRequests.length = 0;
 			state.requests = 0;
 			faults.length = 0;
 			windows.clear();
+		},
+		/**
+		 * Serves `body` at /_media/<name>. Options: contentType, refuseHead (405 to HEAD, as some
+		 * signed-URL hosts do), ignoreRange (always the whole file), redirectTo (a 302 elsewhere).
+		 */
+		serveMedia(name, file) {
+			media.set(name, { contentType: 'application/octet-stream', body: Buffer.alloc(0), ...file });
+			return `${api.url}/_media/${encodeURIComponent(name)}`;
 		},
 		setProfileStatus(profileId, status) {
 			const profile = profiles.get(profileId);

@@ -164,6 +164,32 @@ export const postFields: INodeProperties[] = [
 					'Whether to add post_ref and profile_id to the Webhook URL, so the Farm Profile Trigger can tell which post went live',
 			},
 			{
+				displayName: 'Check Media Before Posting',
+				name: 'preflight',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to fetch the media\'s headers and a few bytes first: a public https file of the right type, a slideshow zip of slide-1.jpg, slide-2.jpg, …, a video MP4 of at most 60 s. Turn off for hosts that refuse such requests.',
+			},
+			{
+				displayName: 'Duplicate Window (Hours)',
+				name: 'duplicateWindowHours',
+				type: 'number',
+				default: 24,
+				typeOptions: { minValue: 0 },
+				description:
+					'Refuse to post the same media URL to the same profile again within this many hours (retries after an unclear answer can otherwise post twice). 0 turns the check off.',
+			},
+			{
+				displayName: 'Max Posts per Profile per Day',
+				name: 'maxPostsPerDay',
+				type: 'number',
+				default: 2,
+				typeOptions: { minValue: 0 },
+				description:
+					'TikTok bans accounts that post too often: at most this many posts per profile in any 24 hours, scheduled posts counted at their scheduled time. 0 turns the check off.',
+			},
+			{
 				displayName: 'Max Wait on Rate Limit',
 				name: 'maxRateLimitWait',
 				type: 'number',
@@ -171,6 +197,25 @@ export const postFields: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description:
 					'When the API answers 429 (too many requests; nothing was posted), how many seconds in total to wait and send again before giving up with an error',
+			},
+			{
+				displayName: 'Minimum Gap (Minutes)',
+				name: 'minGapMinutes',
+				type: 'number',
+				default: 120,
+				typeOptions: { minValue: 0 },
+				description: "When Over the Daily Limit schedules a post, keep at least this long between it and the profile's other posts",
+			},
+			{
+				displayName: 'Over the Daily Limit',
+				name: 'overLimit',
+				type: 'options',
+				default: 'refuse',
+				options: [
+					{ name: 'Refuse With an Error', value: 'refuse', description: 'Post nothing; the error says when the next slot opens' },
+					{ name: 'Schedule in the Next Free Slot', value: 'schedule', description: 'Set Scheduled Time to the first moment that keeps the limit and the minimum gap' },
+				],
+				description: 'What to do with a post that would exceed Max Posts per Profile per Day',
 			},
 			{
 				displayName: 'Post Reference',
@@ -250,6 +295,15 @@ export interface PostInput {
 	timeout: number;
 	requestsPerMinute: number;
 	maxRateLimitWaitMs: number;
+	guards: GuardSettings;
+}
+
+export interface GuardSettings {
+	duplicateWindowHours: number;
+	maxPostsPerDay: number;
+	overLimit: 'refuse' | 'schedule';
+	minGapMinutes: number;
+	preflight: boolean;
 }
 
 export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostInput {
@@ -274,5 +328,12 @@ export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostIn
 		timeout: typeof options.timeout === 'number' ? options.timeout : 30000,
 		requestsPerMinute: typeof options.requestsPerMinute === 'number' ? options.requestsPerMinute : 30,
 		maxRateLimitWaitMs: (typeof options.maxRateLimitWait === 'number' ? options.maxRateLimitWait : 300) * 1000,
+		guards: {
+			duplicateWindowHours: typeof options.duplicateWindowHours === 'number' ? options.duplicateWindowHours : 24,
+			maxPostsPerDay: typeof options.maxPostsPerDay === 'number' ? options.maxPostsPerDay : 2,
+			overLimit: options.overLimit === 'schedule' ? 'schedule' : 'refuse',
+			minGapMinutes: typeof options.minGapMinutes === 'number' ? options.minGapMinutes : 120,
+			preflight: options.preflight !== false,
+		},
 	};
 }

@@ -1,7 +1,14 @@
-// The one function that talks to the farm API: authenticated by n8n from the credential, and never
-// throwing n8n's raw HTTP errors (they carry the request headers, and with them the API key).
+// The one way to talk to the farm API: authenticated by n8n from the credential (read once per node
+// run), paced per team key, 429s waited out, and never throwing n8n's raw HTTP errors (they carry
+// the request headers, and with them the API key).
 
-import { sleep, type IDataObject, type IExecuteFunctions, type IHttpRequestMethods } from 'n8n-workflow';
+import {
+	sleep,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+} from 'n8n-workflow';
 
 import {
 	describeHttpFailure,
@@ -42,11 +49,29 @@ export function joinUrl(baseUrl: string, path: string): string {
 	return `${baseUrl.trim().replace(/\/+$/, '')}${path}`;
 }
 
-export async function requestFarmApi(
+export interface FarmApi {
+	/** The credential's Base URL, as entered. */
+	baseUrl: string;
+	send(request: FarmApiRequest): Promise<FarmApiOutcome>;
+}
+
+/** Reads the credential once; every request of the node run then reuses it. */
+export async function connectFarmApi(ctx: IExecuteFunctions): Promise<FarmApi> {
+	const data = await ctx.getCredentials<ICredentialDataDecryptedObject & { apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
+	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const credentialsDecrypted = { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+	const baseUrl = data.baseUrl ?? '';
+	return {
+		baseUrl,
+		send: async (request) => await sendPaced(ctx, request, { baseUrl, apiKey: data.apiKey ?? '', credentialsDecrypted }),
+	};
+}
+
+async function sendPaced(
 	ctx: IExecuteFunctions,
 	request: FarmApiRequest,
+	credentials: { baseUrl: string; apiKey: string; credentialsDecrypted: { id: string; name: string; type: string; data: ICredentialDataDecryptedObject } },
 ): Promise<FarmApiOutcome> {
-	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
 	const secrets = [credentials.apiKey, ...(request.secrets ?? [])];
 	const clean = (failure: ApiFailure): ApiFailure => ({
 		...failure,
@@ -54,8 +79,8 @@ export async function requestFarmApi(
 		description: redact(failure.description, secrets),
 	});
 
-	const baseUrl = credentials.baseUrl ?? '';
-	const pacer = pacerFor(baseUrl, credentials.apiKey ?? '');
+	const { baseUrl, credentialsDecrypted } = credentials;
+	const pacer = pacerFor(baseUrl, credentials.apiKey);
 	const interval = intervalFor(request.pace.requestsPerMinute);
 	let rateLimitWaits = 0;
 	for (let attempt = 1; ; attempt++) {
@@ -72,7 +97,7 @@ export async function requestFarmApi(
 				timeout: request.timeout,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-			});
+			}, { credentialsDecrypted });
 		} catch (error) {
 			return { ok: false, failure: clean(describeTransportFailure(findErrorCode(error))) };
 		}

@@ -7,23 +7,32 @@ import { describeMissingTaskId, describeNotSentAgain } from '../helpers/apiError
 import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from '../helpers/nodeErrors';
 import { postResult } from '../helpers/postResult';
 import { preparePost } from '../helpers/preparePost';
+import { preflightMedia } from '../helpers/mediaPreflight';
+import { normaliseMediaUrl, PostHistory } from '../helpers/postHistory';
+import { applyGuards } from '../helpers/postingGuards';
 import { ledgerKey, RunLedger } from '../helpers/runLedger';
-import { requestFarmApi } from '../helpers/transport';
+import { httpMediaFetch } from '../helpers/mediaFetch';
+import { isLoopbackHost } from '../helpers/validation';
+import { connectFarmApi, type FarmApi } from '../helpers/transport';
 import { TOKEN_PARAM } from '../../shared/correlation';
 
 /**
- * "Post to Farm Profile": items go one after another, in order. When an item stops the run, the
- * error lists the items already posted; a retry of the run does not send them again.
+ * "Post to Farm Profile": items go one after another, in order, each through the same steps:
+ * check the fields → (a retry of this run: hand back what it posted) → duplicate and cadence
+ * guards → media preflight → paced send → remember. When an item stops the run, the error lists
+ * the items already posted.
  */
 export async function executePost(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const timezone = this.getTimezone();
 	const ledger = new RunLedger(`${this.getExecutionId()}:${this.getNode().name}`, Date.now());
+	const api = await connectFarmApi(this);
+	const history = new PostHistory(this.getWorkflowStaticData('node'), Date.now());
 	const results: INodeExecutionData[] = [];
 	const posted: Array<{ itemIndex: number; taskId: string }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const result = await postItem(this, itemIndex, timezone, ledger);
+			const result = await postItem(this, itemIndex, { timezone, ledger, api, history });
 			posted.push({ itemIndex, taskId: String(result.task_id) });
 			results.push({ json: result, pairedItem: { item: itemIndex } });
 		} catch (error) {
@@ -34,14 +43,21 @@ export async function executePost(this: IExecuteFunctions): Promise<INodeExecuti
 	return [results];
 }
 
-async function postItem(ctx: IExecuteFunctions, itemIndex: number, timezone: string, ledger: RunLedger): Promise<IDataObject> {
+interface RunContext {
+	timezone: string;
+	ledger: RunLedger;
+	api: FarmApi;
+	history: PostHistory;
+}
+
+async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject> {
+	const { ledger, api, history } = run;
 	const input = readPostInput(ctx, itemIndex);
-	const prepared = preparePost(input, { now: Date.now(), timezone, newReference: randomUUID });
+	const prepared = preparePost(input, { now: Date.now(), timezone: run.timezone, newReference: randomUUID });
 	if (!prepared.ok) throw invalidFieldsError(ctx.getNode(), prepared.issues, itemIndex);
-	const { post } = prepared;
 
 	// The generated reference and a relative schedule change between attempts; the post does not.
-	const key = ledgerKey(itemIndex, { ...post.body, webhook_url: undefined, execute_at: undefined, ref: input.postRef });
+	const key = ledgerKey(itemIndex, { ...prepared.post.body, webhook_url: undefined, execute_at: undefined, ref: input.postRef });
 	const earlier = ledger.get(key);
 	if (earlier?.state === 'posted') {
 		const notes = [...((earlier.result.notes as string[]) ?? []), 'Not sent again: an earlier attempt of this run posted it.'];
@@ -51,7 +67,17 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, timezone: str
 		throw apiFailureError(ctx.getNode(), describeNotSentAgain(earlier.failure), itemIndex);
 	}
 
-	const outcome = await requestFarmApi(ctx, {
+	const guarded = applyGuards(prepared.post, history, input.guards, Date.now());
+	if (!guarded.ok) throw invalidFieldsError(ctx.getNode(), [guarded.issue], itemIndex);
+	const { post } = guarded;
+
+	if (input.guards.preflight) {
+		const allowPrivateHosts = isLoopbackHost(new URL(api.baseUrl).hostname);
+		const problem = await preflightMedia(httpMediaFetch(ctx), post.body.media_url, post.body.media_type, { allowPrivateHosts });
+		if (problem) throw invalidFieldsError(ctx.getNode(), [{ field: 'Media URL', ...problem }], itemIndex);
+	}
+
+	const outcome = await api.send({
 		method: 'POST',
 		path: '/v1/posts',
 		body: { ...post.body },
@@ -59,8 +85,20 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, timezone: str
 		secrets: callbackSecrets(post.body.webhook_url),
 		pace: { requestsPerMinute: input.requestsPerMinute, maxRateLimitWaitMs: input.maxRateLimitWaitMs },
 	});
+	const sentAt = Date.now();
+	const remember = (taskId: string | null) =>
+		history.add(post.body.profile_id, {
+			media: normaliseMediaUrl(post.body.media_url),
+			at: sentAt,
+			slot: post.body.execute_at ?? sentAt,
+			taskId,
+			...(taskId === null ? { uncertain: true } : {}),
+		});
 	if (!outcome.ok) {
-		if (outcome.failure.mayHavePosted) ledger.record(key, { state: 'uncertain', failure: outcome.failure });
+		if (outcome.failure.mayHavePosted) {
+			ledger.record(key, { state: 'uncertain', failure: outcome.failure });
+			remember(null);
+		}
 		throw apiFailureError(ctx.getNode(), outcome.failure, itemIndex);
 	}
 
@@ -68,10 +106,12 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, timezone: str
 	if (typeof taskId !== 'string' || taskId === '') {
 		const failure = describeMissingTaskId(outcome.status);
 		ledger.record(key, { state: 'uncertain', failure });
+		remember(null);
 		throw apiFailureError(ctx.getNode(), failure, itemIndex);
 	}
 	const result = postResult(post, taskId);
 	ledger.record(key, { state: 'posted', result });
+	remember(taskId);
 	return result;
 }
 

@@ -1,0 +1,236 @@
+'use strict';
+// `npm run bench`: posting at the team's rate limit, measured in real n8n 2.x against the sandbox,
+// beside n8n's own HTTP Request and Webhook nodes in the same run. Not a test: it prints a summary
+// and writes bench/results.json.
+//
+// The sandbox's window is shortened to 30 requests per 6 s (the per-minute limit ten times faster)
+// and the Farm Profile node's Requests per Minute set to match (300), so the run takes minutes.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execSync } = require('node:child_process');
+
+const { createFarmSandbox } = require('../test/sandbox/farmSandbox');
+const { N8nInstance, packPackage } = require('../test/e2e/n8nInstance');
+const wf = require('../test/e2e/workflows');
+
+const ROOT = path.join(__dirname, '..');
+// BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all three.
+const PARTS = (process.env.BENCH_PARTS ?? '123').split('');
+const API_KEY = 'sk-bench-1f2e3d4c';
+const READY = '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f';
+const WINDOW = { limit: 30, windowMs: 6_000 };
+const RATE = 300; // requests per minute = 30 per 6 s
+const SPACING_MS = Math.ceil((60_000 / RATE) * 1.02); // what the node spaces at, for the batched HTTP Request
+
+function log(line) {
+	process.stdout.write(`[bench] ${line}\n`);
+}
+
+const postFields = {
+	profileId: READY,
+	mediaType: 'video',
+	mediaUrl: '={{ "https://cdn.example.com/bench/clip-" + $json.n + ".mp4" }}',
+	soundId: '7216519837462889218',
+	title: '={{ "Clip " + $json.n }}',
+	webhookUrl: 'https://n8n.example.com/webhook/bench/webhook',
+	isLive: true,
+};
+
+/** n8n's HTTP Request node sending the same body, as a user would wire it by hand. */
+function httpRequestWorkflow(id, count, baseUrl, options = {}, nodeSettings = {}) {
+	const base = wf.batchPostWorkflow(id, count, {}, wf.CREDENTIAL_ID);
+	const http = {
+		id: 'http',
+		name: 'Farm Profile',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [240, 0],
+		parameters: {
+			method: 'POST',
+			url: `${baseUrl}/v1/posts`,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'X-API-Key', value: API_KEY }] },
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify({ profile_id: "${READY}", media_type: "video", media_url: "https://cdn.example.com/bench/clip-" + $json.n + ".mp4", sound_id: "7216519837462889218", title: "Clip " + $json.n, webhook_url: "https://n8n.example.com/webhook/bench/webhook", is_live: true }) }}`,
+			options,
+		},
+		...nodeSettings,
+	};
+	base.nodes = base.nodes.map((node) => (node.name === 'Farm Profile' ? http : node));
+	return base;
+}
+
+function ourWorkflow(id, count, credentialId, requestsPerMinute) {
+	return wf.batchPostWorkflow(id, count, { ...postFields, options: { requestsPerMinute } }, credentialId);
+}
+
+/** Runs a workflow with `n8n execute`; reports wall time, the node's own time, output and failures. */
+async function measure(n8n, farm, workflowId) {
+	farm.reset();
+	const started = Date.now();
+	const result = await n8n.execute(workflowId);
+	const wallMs = Date.now() - started;
+	const task = result.data?.data?.resultData?.runData?.['Farm Profile']?.[0];
+	const output = task?.data?.main?.[0] ?? [];
+	const urls = farm.state.posts.map((post) => post.body.media_url);
+	return {
+		ok: result.ok,
+		wallMs,
+		nodeMs: task?.executionTime ?? null,
+		outputItems: output.length,
+		failedItems: output.filter((item) => item.json.error).length,
+		posted: urls.length,
+		duplicates: urls.length - new Set(urls).size,
+		requests: farm.state.requests,
+		error: result.ok ? null : (result.stdout + result.stderr).match(/(NodeApiError|Error): ([^\n]+)/)?.[2] ?? 'failed',
+	};
+}
+
+/** POSTs `count` calls at `concurrency` to a URL and returns calls per second. */
+async function fire(url, body, count, concurrency) {
+	let sent = 0;
+	let failed = 0;
+	const started = process.hrtime.bigint();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (sent < count) {
+				sent++;
+				const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+				await response.arrayBuffer();
+				if (response.status !== 200) failed++;
+			}
+		}),
+	);
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	return { calls: count, failed, seconds, perSecond: count / seconds };
+}
+
+async function main() {
+	execSync('npm run build --silent', { cwd: ROOT, stdio: 'inherit' });
+	const tarball = packPackage(path.join(os.tmpdir(), `farm-bench-pack-${process.pid}`));
+	const limited = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: WINDOW, callbackDelayMs: 3_600_000 }).start();
+	const open = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: { limit: 0 }, callbackDelayMs: 3_600_000 }).start();
+	let n8n = await N8nInstance.create({ major: 2, tarball });
+	const results = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, n8n: n8n.host.version, node: n8n.host.nodeVersion, window: WINDOW };
+	try {
+		await n8n.importCredentials([
+			wf.credential({ baseUrl: limited.url, apiKey: API_KEY }),
+			wf.credential({ baseUrl: open.url, apiKey: API_KEY, id: 'benchOpenFarmCrd' }),
+		]);
+		await n8n.importWorkflows([
+			ourWorkflow('benchOurs100Item', 100, wf.CREDENTIAL_ID, RATE),
+			httpRequestWorkflow('benchHttpDef100I', 100, limited.url),
+			httpRequestWorkflow('benchHttpRetry1I', 100, limited.url, {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }),
+			httpRequestWorkflow('benchHttpBatch1I', 100, limited.url, { batching: { batch: { batchSize: 1, batchInterval: SPACING_MS } } }),
+			ourWorkflow('benchOurs1000Itm', 1000, 'benchOpenFarmCrd', 0),
+			httpRequestWorkflow('benchHttp1000Itm', 1000, open.url),
+		]);
+
+		if (PARTS.includes('1')) {
+		log('1. 100 posts against 30 requests per 6 s');
+		const ceilingMs = (100 / WINDOW.limit) * WINDOW.windowMs;
+		results.limited = {
+			ceilingMs,
+			ours: await measure(n8n, limited, 'benchOurs100Item'),
+			httpRequestDefault: await measure(n8n, limited, 'benchHttpDef100I'),
+			httpRequestRetryOnFail: await measure(n8n, limited, 'benchHttpRetry1I'),
+			httpRequestBatched: await measure(n8n, limited, 'benchHttpBatch1I'),
+		};
+		log(JSON.stringify(results.limited, null, 1));
+		}
+
+		if (PARTS.includes('2')) {
+		log('2. 1,000 posts, no limit, pacing off');
+		const ours = await measure(n8n, open, 'benchOurs1000Itm');
+		const http = await measure(n8n, open, 'benchHttp1000Itm');
+		results.unlimited = { ours, httpRequest: http, perItemRatio: ours.nodeMs / http.nodeMs };
+		log(JSON.stringify(results.unlimited, null, 1));
+		}
+
+		if (PARTS.includes('3')) {
+		log('3. callbacks per second: Farm Profile Trigger against n8n\'s Webhook node');
+		// A fresh n8n: the one above holds thousands of stored executions.
+		await n8n.dispose();
+		n8n = await N8nInstance.create({ major: 2, tarball, log: (line) => process.env.BENCH_VERBOSE && log(`n8n: ${line}`) });
+		await n8n.importWorkflows([
+			wf.triggerWorkflow('benchTriggerFlow', 'bench-trigger-hook', { recordUrl: `${open.url}/_sandbox/records` }),
+			plainWebhookWorkflow('benchWebhookFlow', 'bench-plain-hook', `${open.url}/_sandbox/records`),
+		]);
+		await n8n.activate('benchTriggerFlow');
+		await n8n.activate('benchWebhookFlow');
+		await n8n.start();
+		const triggerUrl = n8n.webhookUrl('bench-trigger-hook');
+		const webhookUrl = `${n8n.baseUrl}/webhook/bench-plain-hook`;
+		await n8n.waitForWebhook(triggerUrl);
+		await n8n.waitForWebhook(webhookUrl);
+		const payload = { event: 'post.published', phone_id: 'phone-ready-1', post_url: 'https://www.tiktok.com/@rita.ready/video/1' };
+		await fire(triggerUrl, payload, 30, 4); // warm-up, both
+		await fire(webhookUrl, payload, 30, 4);
+		// Interleaved rounds, so neither side gets the warmer process or the quieter moment.
+		const rounds = { trigger: [], webhook: [] };
+		for (let round = 0; round < 4; round++) {
+			rounds.trigger.push(await fire(triggerUrl, payload, 100, 8));
+			rounds.webhook.push(await fire(webhookUrl, payload, 100, 8));
+		}
+		const total = (list) => {
+			const calls = list.reduce((sum, r) => sum + r.calls, 0);
+			const seconds = list.reduce((sum, r) => sum + r.seconds, 0);
+			return { calls, failed: list.reduce((sum, r) => sum + r.failed, 0), seconds, perSecond: calls / seconds };
+		};
+		const trigger = total(rounds.trigger);
+		const webhook = total(rounds.webhook);
+		results.callbacks = { trigger, webhook, ratio: trigger.perSecond / webhook.perSecond };
+		log(JSON.stringify(results.callbacks, null, 1));
+		}
+	} finally {
+		await n8n.dispose();
+		await limited.stop();
+		await open.stop();
+	}
+	const file = path.join(__dirname, PARTS.length === 3 ? 'results.json' : `results.parts-${PARTS.join('')}.tmp.json`);
+	fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+	log(`written to ${path.relative(ROOT, file)}`);
+	summarise(results);
+}
+
+/** Webhook → HTTP Request recording the body: the hand-wired equivalent of the trigger workflow. */
+function plainWebhookWorkflow(id, webhookId, recordUrl) {
+	const trigger = wf.triggerWorkflow(id, webhookId, { recordUrl });
+	trigger.nodes[0] = {
+		id: 'plain-webhook',
+		name: 'Farm Profile Trigger',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId,
+		parameters: { httpMethod: 'POST', path: webhookId, options: {} },
+	};
+	trigger.nodes[1].parameters.jsonBody = '={{ JSON.stringify($json.body) }}';
+	return trigger;
+}
+
+function summarise(r) {
+	const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+	log('summary');
+	const l = r.limited;
+	if (l) {
+	log(`  100 posts at 30 per 6 s (ceiling ${s(l.ceilingMs)}):`);
+	log(`    Farm Profile node:              ${s(l.ours.wallMs)} wall, ${l.ours.failedItems} failed, ${l.ours.posted} posted, ${l.ours.duplicates} duplicates`);
+	log(`    HTTP Request, defaults:         ${l.httpRequestDefault.ok ? 'ok' : `stopped: ${l.httpRequestDefault.error}`}; ${l.httpRequestDefault.posted} posted, output kept: ${l.httpRequestDefault.outputItems} items`);
+	log(`    HTTP Request, Retry On Fail:    ${l.httpRequestRetryOnFail.ok ? 'ok' : 'stopped'}; ${l.httpRequestRetryOnFail.posted} posted, ${l.httpRequestRetryOnFail.duplicates} duplicates, ${l.httpRequestRetryOnFail.requests} requests`);
+	log(`    HTTP Request, batched 1/${SPACING_MS} ms: ${s(l.httpRequestBatched.wallMs)} wall, ${l.httpRequestBatched.posted} posted`);
+	}
+	const u = r.unlimited;
+	if (u)
+	log(`  1,000 posts, no limit: node time ${s(u.ours.nodeMs)} vs HTTP Request ${s(u.httpRequest.nodeMs)}: ratio ${u.perItemRatio.toFixed(2)}`);
+	const c = r.callbacks;
+	if (c) log(`  callbacks: trigger ${c.trigger.perSecond.toFixed(0)}/s vs Webhook node ${c.webhook.perSecond.toFixed(0)}/s: ratio ${c.ratio.toFixed(2)}`);
+}
+
+main().catch((error) => {
+	process.stderr.write(`[bench] failed: ${error.stack}\n`);
+	process.exit(1);
+});

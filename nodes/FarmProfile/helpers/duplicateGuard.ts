@@ -1,0 +1,21 @@
+// The seed warns that a retried post can go up twice. The same media to the same profile within
+// the window is refused, whether it comes from a second item, a re-run or a retry.
+
+import type { PostRecord } from './postHistory';
+import type { Problem } from './validation';
+
+export function findDuplicate(records: PostRecord[], media: string, now: number, windowMs: number): PostRecord | undefined {
+	if (windowMs <= 0) return undefined;
+	return records.filter((record) => record.media === media && record.at > now - windowMs).pop();
+}
+
+export function describeDuplicate(earlier: PostRecord, windowHours: number): Problem {
+	const when = new Date(earlier.at).toISOString();
+	const what = earlier.uncertain
+		? `was sent to this profile at ${when}, and the answer left open whether it was posted (it may be up)`
+		: `was already posted to this profile at ${when} (task ${earlier.taskId})`;
+	return {
+		problem: what,
+		fix: `check the account before posting it again; to post the same media on purpose, set Options → Duplicate Window to 0, or wait until ${new Date(earlier.at + windowHours * 3_600_000).toISOString()}`,
+	};
+}

@@ -1,0 +1,172 @@
+// Before a phone spends minutes on a post, look at the media the way the farm will: a public https
+// address answering 2xx with a file (not a web page), of the right kind, a slideshow zip holding
+// slide-1.jpg, slide-2.jpg, …, a video an MP4 of at most 60 s. Reads headers and small byte ranges.
+
+import type { MediaType } from '../descriptions/postFields';
+import { isMp4, movieDurationSeconds } from './mp4Header';
+import { isLoopbackHost, type Problem } from './validation';
+import { checkSlideNames, findCentralDirectory, readEntryNames, ZIP_TAIL_BYTES } from './zipEntries';
+
+export interface MediaResponse {
+	status: number;
+	headers: Record<string, unknown>;
+	body: Buffer;
+}
+
+/** One HTTP request without following redirects; throws on network errors. */
+export type MediaFetch = (request: { method: 'HEAD' | 'GET'; url: string; range?: string }) => Promise<MediaResponse>;
+
+export interface PreflightOptions {
+	/** Loopback and private addresses are allowed only when posting to a local sandbox. */
+	allowPrivateHosts: boolean;
+}
+
+const MAX_VIDEO_SECONDS = 60;
+const HEAD_BYTES = 64 * 1024;
+const MOOV_TAIL_BYTES = 256 * 1024;
+const MAX_REDIRECTS = 5;
+
+const ACCEPTED_TYPES: Record<MediaType, string[]> = {
+	video: ['video/mp4', 'application/mp4', 'application/octet-stream', 'binary/octet-stream'],
+	slideshow: ['application/zip', 'application/x-zip-compressed', 'application/x-zip', 'multipart/x-zip', 'application/octet-stream', 'binary/octet-stream'],
+};
+
+const DIRECT_LINK = 'use a direct, public link to the file itself (a sharing or login page will not do)';
+
+export async function preflightMedia(
+	fetch: MediaFetch,
+	mediaUrl: string,
+	mediaType: MediaType,
+	options: PreflightOptions,
+): Promise<Problem | undefined> {
+	const head = await probe(fetch, mediaUrl, options);
+	if ('problem' in head) return head;
+	const { response, url } = head;
+
+	if (response.status < 200 || response.status > 299) {
+		return {
+			problem: `answers HTTP ${response.status} instead of the file`,
+			fix: response.status === 401 || response.status === 403
+				? 'make the file public, or give a signed URL that is still valid'
+				: 'check that the URL points at the file and that it is still there',
+		};
+	}
+	const type = header(response, 'content-type')?.split(';')[0].trim().toLowerCase();
+	if (type === 'text/html') return { problem: 'leads to a web page (text/html), not to the file', fix: DIRECT_LINK };
+	if (type && !ACCEPTED_TYPES[mediaType].includes(type)) {
+		return {
+			problem: `is served as ${type}, not as ${mediaType === 'video' ? 'an MP4 (video/mp4)' : 'a zip (application/zip)'}`,
+			fix: mediaType === 'video' ? 'point Media URL at an MP4 file' : 'point Media URL at the .zip of slides',
+		};
+	}
+	const size = sizeOf(response);
+	if (size === 0) return { problem: 'is an empty file', fix: 'upload the file again and check the URL' };
+
+	return mediaType === 'video' ? await checkVideo(fetch, url, size) : await checkSlideshow(fetch, url, size);
+}
+
+/** HEAD, following redirects by hand (each hop is checked), falling back to a one-byte GET when HEAD is refused. */
+async function probe(
+	fetch: MediaFetch,
+	start: string,
+	options: PreflightOptions,
+): Promise<{ response: MediaResponse; url: string } | Problem> {
+	let url = start;
+	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		const parsed = new URL(url);
+		if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+			return { problem: `redirects to ${parsed.protocol}// (${parsed.host}), which the farm will not follow`, fix: DIRECT_LINK };
+		}
+		if (!options.allowPrivateHosts && isPrivateHost(parsed.hostname)) {
+			return {
+				problem: `points at ${parsed.hostname}, a private or loopback address the farm cannot reach from the internet`,
+				fix: 'host the file where the public internet can download it',
+			};
+		}
+		let response: MediaResponse;
+		try {
+			response = await fetch({ method: 'HEAD', url });
+			if ([403, 405, 501].includes(response.status)) response = await fetch({ method: 'GET', url, range: 'bytes=0-0' });
+		} catch (error) {
+			return {
+				problem: `could not be fetched (${(error as Error).message})`,
+				fix: 'check the address, and that the host is up and reachable from the internet',
+			};
+		}
+		const location = header(response, 'location');
+		if (response.status >= 300 && response.status < 400 && location) {
+			url = new URL(location, url).toString();
+			continue;
+		}
+		return { response, url };
+	}
+	return { problem: `redirects more than ${MAX_REDIRECTS} times`, fix: DIRECT_LINK };
+}
+
+async function checkVideo(fetch: MediaFetch, url: string, size: number | undefined): Promise<Problem | undefined> {
+	const head = await bytes(fetch, url, `bytes=0-${HEAD_BYTES - 1}`);
+	if (!head || !isMp4(head)) {
+		return { problem: 'is not an MP4 file (it does not start with an ftyp box)', fix: 'convert the video to MP4 (H.264)' };
+	}
+	let duration = movieDurationSeconds(head);
+	if (duration === undefined && size !== undefined && size > HEAD_BYTES) {
+		// Not "fast start": the movie header sits at the end.
+		const tail = await bytes(fetch, url, `bytes=-${MOOV_TAIL_BYTES}`);
+		duration = tail ? movieDurationSeconds(tail) : undefined;
+	}
+	if (duration !== undefined && duration > MAX_VIDEO_SECONDS + 0.5) {
+		return { problem: `is ${duration.toFixed(1)} s long; TikTok posts from the farm take at most ${MAX_VIDEO_SECONDS} s`, fix: 'trim the video to 60 seconds or less' };
+	}
+	return undefined;
+}
+
+async function checkSlideshow(fetch: MediaFetch, url: string, size: number | undefined): Promise<Problem | undefined> {
+	const tailLength = size === undefined ? ZIP_TAIL_BYTES : Math.min(size, ZIP_TAIL_BYTES);
+	const tail = await bytes(fetch, url, `bytes=-${tailLength}`);
+	const directory = tail ? findCentralDirectory(tail) : undefined;
+	if (!tail || !directory) return { problem: 'is not a zip file', fix: 'pack the slides into a .zip' };
+	const total = size ?? tail.length;
+	const tailStart = total - tail.length;
+	const listing =
+		directory.offset >= tailStart
+			? tail.subarray(directory.offset - tailStart, directory.offset - tailStart + directory.size)
+			: await bytes(fetch, url, `bytes=${directory.offset}-${directory.offset + directory.size - 1}`);
+	if (!listing) return { problem: 'is a zip whose list of entries could not be read', fix: 'pack the slides into the zip again' };
+	return checkSlideNames(readEntryNames(listing));
+}
+
+/** A byte range of the file; a server that ignores Range sends the whole file, which is cut to the range. */
+async function bytes(fetch: MediaFetch, url: string, range: string): Promise<Buffer | undefined> {
+	const response = await fetch({ method: 'GET', url, range });
+	if (response.status === 206) return response.body;
+	if (response.status !== 200) return undefined;
+	const suffix = /^bytes=-(\d+)$/.exec(range);
+	if (suffix) return response.body.subarray(Math.max(0, response.body.length - Number(suffix[1])));
+	const [from, to] = range.replace('bytes=', '').split('-').map(Number);
+	return response.body.subarray(from, to + 1);
+}
+
+function header(response: MediaResponse, name: string): string | undefined {
+	const value = response.headers[name] ?? response.headers[name.toLowerCase()];
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+}
+
+/** Total size from Content-Range (a ranged answer) or Content-Length (a HEAD answer). */
+function sizeOf(response: MediaResponse): number | undefined {
+	const range = /\/(\d+)$/.exec(header(response, 'content-range') ?? '');
+	if (range) return Number(range[1]);
+	const length = header(response, 'content-length');
+	return length === undefined ? undefined : Number(length);
+}
+
+/** Loopback, private, link-local and unspecified addresses, by name or literal IP. */
+export function isPrivateHost(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (isLoopbackHost(host) || host === '0.0.0.0' || host === '::' || host.endsWith('.local') || host.endsWith('.internal')) return true;
+	const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+	if (v4) {
+		const [a, b] = [Number(v4[1]), Number(v4[2])];
+		return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || a === 0;
+	}
+	return /^(fc|fd|fe80)/.test(host);
+}
