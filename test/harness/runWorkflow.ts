@@ -155,6 +155,8 @@ export interface RunOptions {
 	timezone?: string;
 	/** Further node settings, e.g. { retryOnFail: true, maxTries: 3 }. */
 	nodeSettings?: Partial<INode>;
+	/** The workflow's static data; pass the same object to several runs to play production executions. */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -195,6 +197,7 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 		active: false,
 		nodeTypes,
 		settings: { timezone: options.timezone ?? 'UTC' },
+		staticData: options.staticData,
 	});
 
 	const executionId = randomUUID();

@@ -1,0 +1,112 @@
+// The preflight against real files served over loopback by the sandbox (HEAD, ranges, redirects).
+
+import { isPrivateHost, preflightMedia, type MediaFetch } from '../../nodes/FarmProfile/helpers/mediaPreflight';
+import { createFarmSandbox, type FarmSandbox } from '../sandbox/farmSandbox';
+import { makeMp4, makeZip } from '../sandbox/media';
+
+// Node's fetch standing in for n8n's HTTP helper: one request, redirects not followed.
+const fetchMedia: MediaFetch = async ({ method, url, range }) => {
+	const response = await fetch(url, { method, redirect: 'manual', headers: range ? { Range: range } : {} });
+	return {
+		status: response.status,
+		headers: Object.fromEntries(response.headers.entries()),
+		body: Buffer.from(await response.arrayBuffer()),
+	};
+};
+
+let farm: FarmSandbox;
+beforeAll(async () => {
+	farm = await createFarmSandbox().start();
+});
+afterAll(async () => farm.stop());
+
+const check = (url: string, type: 'video' | 'slideshow') => preflightMedia(fetchMedia, url, type, { allowPrivateHosts: true });
+
+describe('video', () => {
+	it('passes an MP4 of at most 60 s, reading only its first bytes', async () => {
+		farm.reset();
+		const url = farm.serveMedia('ok.mp4', { body: makeMp4(59, { mdatBytes: 300_000 }), contentType: 'video/mp4' });
+		expect(await check(url, 'video')).toBeUndefined();
+		expect(farm.state.mediaRequests.map((r) => [r.method, r.range])).toEqual([
+			['HEAD', null],
+			['GET', 'bytes=0-65535'],
+		]);
+	});
+
+	it('refuses a video over 60 s, also when the movie header is at the end', async () => {
+		const front = farm.serveMedia('long.mp4', { body: makeMp4(75), contentType: 'video/mp4' });
+		const back = farm.serveMedia('long-back.mp4', { body: makeMp4(61.5, { moovAtEnd: true, mdatBytes: 200_000 }), contentType: 'video/mp4' });
+		expect((await check(front, 'video'))?.problem).toBe('is 75.0 s long; TikTok posts from the farm take at most 60 s');
+		expect((await check(back, 'video'))?.problem).toBe('is 61.5 s long; TikTok posts from the farm take at most 60 s');
+	});
+
+	it('refuses a file that is not an MP4, and a type that is not video', async () => {
+		const fake = farm.serveMedia('fake.mp4', { body: Buffer.from('not a video at all'), contentType: 'application/octet-stream' });
+		const mov = farm.serveMedia('clip.mov', { body: makeMp4(5), contentType: 'video/quicktime' });
+		expect((await check(fake, 'video'))?.problem).toContain('is not an MP4 file');
+		expect((await check(mov, 'video'))?.problem).toBe('is served as video/quicktime, not as an MP4 (video/mp4)');
+	});
+
+	it('falls back to a ranged GET when the host refuses HEAD, and copes with hosts that ignore ranges', async () => {
+		const noHead = farm.serveMedia('signed.mp4', { body: makeMp4(20), contentType: 'video/mp4', refuseHead: true });
+		const noRange = farm.serveMedia('whole.mp4', { body: makeMp4(80), contentType: 'video/mp4', ignoreRange: true });
+		expect(await check(noHead, 'video')).toBeUndefined();
+		expect((await check(noRange, 'video'))?.problem).toContain('80.0 s');
+	});
+});
+
+describe('slideshow', () => {
+	it('passes a zip of slide-1.jpg … slide-N.jpg from two small reads', async () => {
+		farm.reset();
+		const url = farm.serveMedia('set.zip', { body: makeZip(['slide-1.jpg', 'slide-2.jpg']), contentType: 'application/zip' });
+		expect(await check(url, 'slideshow')).toBeUndefined();
+		expect(farm.state.mediaRequests).toHaveLength(2);
+	});
+
+	it('names the wrong entry', async () => {
+		const png = farm.serveMedia('png.zip', { body: makeZip(['slide-1.png']), contentType: 'application/zip' });
+		const gap = farm.serveMedia('gap.zip', { body: makeZip(['slide-1.jpg', 'slide-3.jpg']), contentType: 'application/zip' });
+		expect((await check(png, 'slideshow'))?.problem).toContain('"slide-1.png": only .jpg slides are supported');
+		expect((await check(gap, 'slideshow'))?.problem).toContain('has no slide-2.jpg');
+	});
+
+	it('refuses a file that is not a zip', async () => {
+		const url = farm.serveMedia('not.zip', { body: Buffer.from('plain text'), contentType: 'application/zip' });
+		expect((await check(url, 'slideshow'))?.problem).toBe('is not a zip file');
+	});
+});
+
+describe('reachability', () => {
+	it('refuses a missing file and a redirect to a login page', async () => {
+		const login = farm.serveMedia('login', { body: Buffer.from('<html>Sign in</html>'), contentType: 'text/html' });
+		const moved = farm.serveMedia('moved.mp4', { body: Buffer.alloc(0), redirectTo: login });
+		expect((await check(`${farm.url}/_media/missing.mp4`, 'video'))?.problem).toBe('answers HTTP 404 instead of the file');
+		expect((await check(moved, 'video'))?.problem).toBe('leads to a web page (text/html), not to the file');
+	});
+
+	it('follows a redirect to the file', async () => {
+		const real = farm.serveMedia('real.mp4', { body: makeMp4(10), contentType: 'video/mp4' });
+		const link = farm.serveMedia('short-link', { body: Buffer.alloc(0), redirectTo: real });
+		expect(await check(link, 'video')).toBeUndefined();
+	});
+
+	it('refuses an empty file', async () => {
+		const empty = farm.serveMedia('empty.mp4', { body: Buffer.alloc(0), contentType: 'video/mp4' });
+		expect((await check(empty, 'video'))?.problem).toBe('is an empty file');
+	});
+
+	it('refuses loopback and private addresses unless posting to a local sandbox', async () => {
+		const url = farm.serveMedia('local.mp4', { body: makeMp4(10), contentType: 'video/mp4' });
+		expect((await preflightMedia(fetchMedia, url, 'video', { allowPrivateHosts: false }))?.problem).toContain('private or loopback address');
+		expect(isPrivateHost('10.1.2.3')).toBe(true);
+		expect(isPrivateHost('172.20.0.1')).toBe(true);
+		expect(isPrivateHost('192.168.1.10')).toBe(true);
+		expect(isPrivateHost('[fd00::1]')).toBe(true);
+		expect(isPrivateHost('cdn.example.com')).toBe(false);
+		expect(isPrivateHost('172.32.0.1')).toBe(false);
+	});
+
+	it('says so when the host cannot be reached at all', async () => {
+		expect((await check('http://127.0.0.1:1/a.mp4', 'video'))?.problem).toMatch(/^could not be fetched/);
+	});
+});
