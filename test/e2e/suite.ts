@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
+import { makeMp4, makeZip } from '../sandbox/media';
 
 const { N8nInstance, packPackage } = require('./n8nInstance');
 const wf = require('./workflows');
@@ -16,10 +17,10 @@ const WARMING = DEFAULT_PROFILES.find((p) => p.status === 'warming')!;
 const TRIGGER_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f1';
 const POST_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f2';
 
-const fullPost = (webhookUrl: string) => ({
+const fullPost = (webhookUrl: string, mediaUrl: string) => ({
 	profileId: READY.profile_id,
 	mediaType: 'slideshow',
-	mediaUrl: 'https://cdn.example.com/sets/morning.zip',
+	mediaUrl,
 	soundId: '7216519837462889218',
 	title: 'Morning routine, part 3',
 	webhookUrl,
@@ -43,30 +44,49 @@ export function endToEndSuite(major: 1 | 2) {
 		n8n = await N8nInstance.create({ major, tarball });
 		process.stdout.write(`end-to-end: n8n ${n8n.host.version} on Node ${n8n.host.nodeVersion}${n8n.host.installedNow ? ` (installed now in ${Math.round(n8n.host.seconds)} s)` : ''}\n`);
 		const triggerUrl = n8n.webhookUrl(TRIGGER_HOOK);
+		// The sandbox stands in for the user's CDN too (base URL on loopback, so the preflight allows it).
+		const slides = `${sandbox.url}/_media/morning-set.zip`;
+		const clip = `${sandbox.url}/_media/morning-routine.mp4`;
+		for (const n of [0, 1, 2]) sandbox.serveMedia(`clip-${n}.mp4`, { body: makeMp4(30), contentType: 'video/mp4' });
+		sandbox.serveMedia('png-set.zip', { body: makeZip(['slide-1.png']), contentType: 'application/zip' });
+		const guarded = (mediaUrl: string, options = {}) => ({
+			...fullPost('https://n8n.example.com/webhook/x/webhook', mediaUrl),
+			mediaType: 'video',
+			additionalFields: {},
+			options,
+		});
 		await n8n.importCredentials([
 			wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY }),
 			wf.credential({ baseUrl: fastFarm.url, apiKey: API_KEY, id: 'e2eFastFarmCred1' }),
 		]);
 		await n8n.importWorkflows([
-			wf.postWorkflow('e2eFullPost00001', fullPost(`${triggerUrl}?token=${TOKEN}`)),
+			wf.postWorkflow('e2eFullPost00001', fullPost(`${triggerUrl}?token=${TOKEN}`, slides)),
 			wf.batchPostWorkflow(
 				'e2eBatchOf40Post',
 				40,
 				{
-					...fullPost('https://n8n.example.com/webhook/x/webhook'),
-					mediaUrl: '={{ "https://cdn.example.com/clips/clip-" + $json.n + ".mp4" }}',
-					mediaType: 'video',
-					additionalFields: {},
-					options: { requestsPerMinute: 300 },
+					...guarded('={{ "https://cdn.example.com/clips/clip-" + $json.n + ".mp4" }}', {
+						requestsPerMinute: 300,
+						// 40 posts to one profile in a minute is exactly what the guards are for; here it is about pacing.
+						maxPostsPerDay: 0,
+						preflight: false,
+					}),
 				},
 				'e2eFastFarmCred1',
 			),
-			wf.postWorkflow('e2eNotReady00001', { ...fullPost(triggerUrl), profileId: WARMING.profile_id, additionalFields: {} }),
+			wf.postWorkflow('e2eNotReady00001', { ...fullPost(triggerUrl, slides), profileId: WARMING.profile_id, additionalFields: {} }),
+			wf.batchPostWorkflow('e2eSameMediaTwic', 2, guarded(clip), wf.CREDENTIAL_ID),
+			wf.batchPostWorkflow(
+				'e2eCadenceSchedu',
+				3,
+				guarded(`={{ "${sandbox.url}/_media/clip-" + $json.n + ".mp4" }}`, { overLimit: 'schedule' }),
+				wf.CREDENTIAL_ID,
+			),
+			wf.postWorkflow('e2ePngSlideshow1', { ...guarded(`${sandbox.url}/_media/png-set.zip`), mediaType: 'slideshow' }),
 			wf.triggerWorkflow('e2eTrigger000001', TRIGGER_HOOK, { secretToken: TOKEN, recordUrl: `${sandbox.url}/_sandbox/records` }),
 			wf.postOnWebhookWorkflow('e2ePostOnHook001', POST_HOOK, {
-				...fullPost(`${triggerUrl}?token=${TOKEN}&campaign=fall`),
+				...fullPost(`${triggerUrl}?token=${TOKEN}&campaign=fall`, clip),
 				mediaType: 'video',
-				mediaUrl: 'https://cdn.example.com/clips/clip-42.mp4',
 				additionalFields: {},
 				options: { postRef: '={{ $json.body.ref }}' },
 			}),
@@ -90,7 +110,7 @@ export function endToEndSuite(major: 1 | 2) {
 			expect(sandbox.state.posts[0].body).toEqual({
 				profile_id: READY.profile_id,
 				media_type: 'slideshow',
-				media_url: 'https://cdn.example.com/sets/morning.zip',
+				media_url: `${sandbox.url}/_media/morning-set.zip`,
 				sound_id: '7216519837462889218',
 				title: 'Morning routine, part 3',
 				webhook_url: `${triggerUrl}?token=${TOKEN}&post_ref=e2e-full&profile_id=${READY.profile_id}`,
@@ -112,6 +132,31 @@ export function endToEndSuite(major: 1 | 2) {
 			const urls = fastFarm.state.posts.map((post) => post.body.media_url);
 			expect(urls).toHaveLength(40);
 			expect(new Set(urls).size).toBe(40);
+		});
+
+		it('the same media twice in one run: one post and a clear error', async () => {
+			const result = await n8n.execute('e2eSameMediaTwic');
+			expect(result.ok).toBe(false);
+			expect(sandbox.state.posts).toHaveLength(1);
+			expect(result.stdout + result.stderr).toContain(`Media URL was already posted to this profile at`);
+			expect(result.stdout + result.stderr).toContain(`(task ${sandbox.state.posts[0].task_id}) [item 1]`);
+		});
+
+		it('three posts to one profile with cadence 2 and "schedule": the third goes to the next free slot', async () => {
+			const result = await n8n.execute('e2eCadenceSchedu');
+			expect(result.ok).toBe(true);
+			const [first, second, third] = sandbox.state.posts;
+			expect(first.body.execute_at).toBeUndefined();
+			expect(second.body.execute_at).toBeUndefined();
+			expect(Math.abs((third.body.execute_at as number) - (Date.parse(first.received_at) + 24 * 3_600_000))).toBeLessThan(5_000);
+		});
+
+		it('a slideshow zip holding slide-1.png is refused before any request to the API', async () => {
+			const result = await n8n.execute('e2ePngSlideshow1');
+			expect(result.ok).toBe(false);
+			expect(result.stdout + result.stderr).toContain('Media URL holds "slide-1.png": only .jpg slides are supported');
+			expect(sandbox.state.requests).toBe(0);
+			expect(sandbox.state.mediaRequests.length).toBeGreaterThan(0);
 		});
 
 		it('a post to a profile that is not ready ends in the mapped error', async () => {
