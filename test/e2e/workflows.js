@@ -13,26 +13,18 @@ function workflow(id, name, nodes, connections) {
 	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
 }
 
-const manualTrigger = {
-	id: 'manual',
-	name: 'Start',
-	type: 'n8n-nodes-base.manualTrigger',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+/** A workflow node; `x` places it on the canvas, left to right. */
+function node(name, type, typeVersion, x, parameters, extra = {}) {
+	return { id: name.toLowerCase().replace(/\W+/g, '-'), name, type, typeVersion, position: [x, 0], parameters, ...extra };
+}
+
+const manualTrigger = node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {});
 
 function farmNode(parameters, extra = {}, credentialId = CREDENTIAL_ID) {
-	return {
-		id: 'farm',
-		name: 'Farm Profile',
-		type: NODE,
-		typeVersion: 1,
-		position: [240, 0],
-		parameters: { operation: 'post', ...parameters },
+	return node('Farm Profile', NODE, 1, 240, { operation: 'post', ...parameters }, {
 		credentials: { farmProfileApi: { id: credentialId, name: 'Farm Profile API (sandbox)' } },
 		...extra,
-	};
+	});
 }
 
 /** Manual start → Farm Profile with the given parameters. */
@@ -44,14 +36,9 @@ function postWorkflow(id, parameters) {
 
 /** Manual start → Code making `count` items {n} → Farm Profile: a batch, as a generator would feed it. */
 function batchPostWorkflow(id, count, parameters, credentialId) {
-	const code = {
-		id: 'batch',
-		name: 'Make items',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [120, 0],
-		parameters: { jsCode: `return Array.from({ length: ${count} }, (_, n) => ({ json: { n } }));` },
-	};
+	const code = node('Make items', 'n8n-nodes-base.code', 2, 120, {
+		jsCode: `return Array.from({ length: ${count} }, (_, n) => ({ json: { n } }));`,
+	});
 	return workflow(id, `Batch ${id}`, [manualTrigger, code, farmNode(parameters, {}, credentialId)], {
 		Start: { main: [[{ node: 'Make items', type: 'main', index: 0 }]] },
 		'Make items': { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
@@ -60,15 +47,14 @@ function batchPostWorkflow(id, count, parameters, credentialId) {
 
 /** Webhook start → Farm Profile: lets a test make a post through the running server. */
 function postOnWebhookWorkflow(id, webhookId, parameters) {
-	const webhook = {
-		id: 'start-webhook',
-		name: 'Start Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId,
-		parameters: { httpMethod: 'POST', path: webhookId, responseMode: 'lastNode', options: {} },
-	};
+	const webhook = node(
+		'Start Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		0,
+		{ httpMethod: 'POST', path: webhookId, responseMode: 'lastNode', options: {} },
+		{ webhookId },
+	);
 	return workflow(id, `Post on webhook ${id}`, [webhook, farmNode(parameters)], {
 		'Start Webhook': { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
 	});
@@ -76,33 +62,18 @@ function postOnWebhookWorkflow(id, webhookId, parameters) {
 
 /** Farm Profile Trigger → HTTP Request that records what the trigger emitted at `recordUrl`. */
 function triggerWorkflow(id, webhookId, { secretToken = '', recordUrl }) {
-	const trigger = {
-		id: 'trigger',
-		name: 'Farm Profile Trigger',
-		type: TRIGGER,
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId,
-		parameters: { events: ['post.published'], secretToken },
-	};
-	const record = {
-		id: 'record',
-		name: 'Record',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [240, 0],
-		parameters: {
-			method: 'POST',
-			url: recordUrl,
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify($json) }}',
-			options: {},
-		},
-	};
+	const trigger = node('Farm Profile Trigger', TRIGGER, 1, 0, { events: ['post.published'], secretToken }, { webhookId });
+	const record = node('Record', 'n8n-nodes-base.httpRequest', 4.2, 240, {
+		method: 'POST',
+		url: recordUrl,
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody: '={{ JSON.stringify($json) }}',
+		options: {},
+	});
 	return workflow(id, `Trigger ${id}`, [trigger, record], {
 		'Farm Profile Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] },
 	});
 }
 
-module.exports = { CREDENTIAL_ID, credential, postWorkflow, batchPostWorkflow, postOnWebhookWorkflow, triggerWorkflow };
+module.exports = { CREDENTIAL_ID, node, credential, postWorkflow, batchPostWorkflow, postOnWebhookWorkflow, triggerWorkflow };
