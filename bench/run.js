@@ -74,7 +74,7 @@ function ourWorkflow(id, count, credentialId, requestsPerMinute) {
 async function measure(n8n, farm, workflowId) {
 	farm.reset();
 	const started = Date.now();
-	const result = await n8n.execute(workflowId);
+	const result = await n8n.execute(workflowId, { measureMemory: true });
 	const wallMs = Date.now() - started;
 	const task = result.data?.data?.resultData?.runData?.['Farm Profile']?.[0];
 	const output = task?.data?.main?.[0] ?? [];
@@ -88,6 +88,7 @@ async function measure(n8n, farm, workflowId) {
 		posted: urls.length,
 		duplicates: urls.length - new Set(urls).size,
 		requests: farm.state.requests,
+		maxRssMb: result.maxRssKb === null ? null : Math.round(result.maxRssKb / 1024),
 		error: result.ok ? null : (result.stdout + result.stderr).match(/(NodeApiError|Error): ([^\n]+)/)?.[2] ?? 'failed',
 	};
 }
@@ -117,6 +118,7 @@ async function main() {
 	const limited = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: WINDOW, callbackDelayMs: 3_600_000 }).start();
 	const open = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: { limit: 0 }, callbackDelayMs: 3_600_000 }).start();
 	let n8n = await N8nInstance.create({ major: 2, tarball });
+	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 	const results = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, n8n: n8n.host.version, node: n8n.host.nodeVersion, window: WINDOW };
 	try {
 		await n8n.importCredentials([
@@ -149,7 +151,12 @@ async function main() {
 		log('2. 1,000 posts, no limit, pacing off');
 		const ours = await measure(n8n, open, 'benchOurs1000Itm');
 		const http = await measure(n8n, open, 'benchHttp1000Itm');
-		results.unlimited = { ours, httpRequest: http, perItemRatio: ours.nodeMs / http.nodeMs };
+		results.unlimited = {
+			ours,
+			httpRequest: http,
+			perItemRatio: ours.nodeMs / http.nodeMs,
+			peakMemoryRatio: ours.maxRssMb && http.maxRssMb ? ours.maxRssMb / http.maxRssMb : null,
+		};
 		log(JSON.stringify(results.unlimited, null, 1));
 		}
 
@@ -219,8 +226,10 @@ function summarise(r) {
 	log(`    HTTP Request, batched 1/${SPACING_MS} ms: ${s(l.httpRequestBatched.wallMs)} wall, ${l.httpRequestBatched.posted} posted`);
 	}
 	const u = r.unlimited;
-	if (u)
-	log(`  1,000 posts, no limit: node time ${s(u.ours.nodeMs)} vs HTTP Request ${s(u.httpRequest.nodeMs)}: ratio ${u.perItemRatio.toFixed(2)}`);
+	if (u) {
+		log(`  1,000 posts, no limit: node time ${s(u.ours.nodeMs)} vs HTTP Request ${s(u.httpRequest.nodeMs)}: ratio ${u.perItemRatio.toFixed(2)}`);
+		if (u.peakMemoryRatio) log(`    peak memory of the n8n execute process: ${u.ours.maxRssMb} MB vs ${u.httpRequest.maxRssMb} MB: ratio ${u.peakMemoryRatio.toFixed(2)}`);
+	}
 	const c = r.callbacks;
 	if (c) log(`  callbacks: trigger ${c.trigger.perSecond.toFixed(0)}/s vs Webhook node ${c.webhook.perSecond.toFixed(0)}/s: ratio ${c.ratio.toFixed(2)}`);
 }

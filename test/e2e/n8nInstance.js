@@ -106,10 +106,18 @@ class N8nInstance {
 		return env;
 	}
 
-	/** Runs an n8n CLI command to completion. */
-	cli(args, { timeoutMs = 180_000 } = {}) {
+	/**
+	 * Runs an n8n CLI command to completion. With `measureMemory`, GNU time (where installed) reports
+	 * the process's peak resident memory as `maxRssKb`.
+	 */
+	cli(args, { timeoutMs = 180_000, measureMemory = false } = {}) {
+		const timed = measureMemory && fs.existsSync('/usr/bin/time');
+		const command = timed ? '/usr/bin/time' : this.host.nodeBin;
+		const commandArgs = [this.host.nodeBin, this.host.n8nBin, ...args];
+		if (timed) commandArgs.unshift('-f', 'FARM_MAX_RSS_KB=%M');
+		else commandArgs.shift();
 		return new Promise((resolve, reject) => {
-			const child = spawn(this.host.nodeBin, [this.host.n8nBin, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+			const child = spawn(command, commandArgs, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -121,7 +129,8 @@ class N8nInstance {
 			child.on('error', reject);
 			child.on('close', (code) => {
 				clearTimeout(timer);
-				resolve({ code, stdout, stderr });
+				const rss = /FARM_MAX_RSS_KB=(\d+)/.exec(stderr);
+				resolve({ code, stdout, stderr, maxRssKb: rss ? Number(rss[1]) : null });
 			});
 		});
 	}
@@ -156,8 +165,8 @@ class N8nInstance {
 	 * Runs a workflow with `n8n execute`. Resolves with whether n8n called it successful, the parsed
 	 * run data when it printed any, and the raw output.
 	 */
-	async execute(workflowId) {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+	async execute(workflowId, { measureMemory = false } = {}) {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { measureMemory });
 		const lines = result.stdout.split('\n');
 		const start = lines.findIndex((line) => line.startsWith('{'));
 		let data = null;
@@ -168,12 +177,21 @@ class N8nInstance {
 				data = null;
 			}
 		}
-		return { ok: result.code === 0, data, stdout: result.stdout, stderr: result.stderr };
+		return { ok: result.code === 0, data, stdout: result.stdout, stderr: result.stderr, maxRssKb: result.maxRssKb };
 	}
 
 	/** Starts `n8n start` and resolves once the editor answers. */
 	async start({ timeoutMs = 120_000 } = {}) {
 		this.server = spawn(this.host.nodeBin, [this.host.n8nBin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		// n8n runs in its own process group (so stop() can end its task runner too); never leave it behind.
+		const pid = this.server.pid;
+		process.once('exit', () => {
+			try {
+				process.kill(-pid, 'SIGKILL');
+			} catch {
+				// already stopped
+			}
+		});
 		const collect = (chunk) => {
 			this.serverOutput += chunk;
 			for (const line of chunk.toString().split('\n')) if (line.trim()) this.log(line);

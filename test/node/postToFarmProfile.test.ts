@@ -104,6 +104,15 @@ describe('request body', () => {
 		expect(sandbox.state.posts[0].body.execute_at).toBe(4102444800000);
 	});
 
+	it('takes a Luxon DateTime from an expression ($now)', async () => {
+		const before = Date.now();
+		await run({ additionalFields: { scheduledTime: '={{ $now.plus({ days: 1 }) }}' } });
+		const executeAt = sandbox.state.posts[0].body.execute_at as number;
+		expect(Number.isInteger(executeAt)).toBe(true);
+		expect(executeAt - before).toBeGreaterThanOrEqual(86_400_000 - 1_000);
+		expect(executeAt - before).toBeLessThan(86_400_000 + 60_000);
+	});
+
 	it('tolerates a trailing slash in Base URL', async () => {
 		const result = await run({}, { credentials: { apiKey: API_KEY, baseUrl: `${sandbox.url}//` } });
 		expect(result.error).toBeUndefined();
@@ -241,6 +250,13 @@ describe('answers from the API', () => {
 		const result = await run({}, { credentials: { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:1' } });
 		expect(result.error?.message).toBe('Could not reach the farm API [item 0]');
 		expect(result.error?.description).toContain('Network error: ECONNREFUSED. Nothing was posted');
+		expectNoSecrets(result);
+	});
+
+	it('a Base URL that is not a URL says so, and nothing was posted', async () => {
+		const result = await run({}, { credentials: { apiKey: API_KEY, baseUrl: 'api.algorhythm.app' } });
+		expect(result.error?.message).toBe('Could not reach the farm API [item 0]');
+		expect(result.error?.description).toContain('Check Base URL');
 		expectNoSecrets(result);
 	});
 

@@ -4,6 +4,7 @@ import {
 	checkPublicUrl,
 	checkUuid,
 	isLoopbackHost,
+	isLoopbackUrl,
 } from '../../nodes/FarmProfile/helpers/validation';
 
 describe('checkPublicUrl', () => {
@@ -30,6 +31,14 @@ describe('checkPublicUrl', () => {
 		expect(checkPublicUrl('ftp://cdn.example.com/a.mp4', 'the media file')?.problem).toBe(
 			'uses ftp://, not https://',
 		);
+	});
+});
+
+describe('isLoopbackUrl', () => {
+	it('is true only for a parseable URL on this machine', () => {
+		expect(isLoopbackUrl('http://127.0.0.1:4010')).toBe(true);
+		expect(isLoopbackUrl('https://api.algorhythm.app')).toBe(false);
+		expect(isLoopbackUrl('not a url')).toBe(false);
 	});
 });
 

@@ -145,7 +145,10 @@ export function describeTransportFailure(code: string | undefined): ApiFailure {
 	};
 }
 
-/** Finds the network error code on an error, or on the errors it wraps (n8n wraps axios errors). */
+/**
+ * Finds the network error code on an error, or on what it wraps: n8n's NodeApiError keeps the
+ * original as `cause`, or as `errorResponse` when it does not recognise it as an Error.
+ */
 export function findErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
@@ -158,7 +161,8 @@ export function findErrorCode(error: unknown): string | undefined {
 			if (/timeout/i.test(message)) return 'ETIMEDOUT';
 			if (/socket hang up/i.test(message)) return 'ECONNRESET';
 		}
-		current = (current as { cause?: unknown }).cause;
+		const wrapper = current as { cause?: unknown; errorResponse?: unknown };
+		current = wrapper.cause ?? wrapper.errorResponse;
 	}
 	return undefined;
 }

@@ -36,6 +36,15 @@ export function isLoopbackHost(hostname: string): boolean {
 	);
 }
 
+/** Whether a URL points at this machine (false for anything that does not parse). */
+export function isLoopbackUrl(value: string): boolean {
+	try {
+		return isLoopbackHost(new URL(value).hostname);
+	} catch {
+		return false;
+	}
+}
+
 /** An absolute https:// URL; http:// only to a loopback host. */
 export function checkPublicUrl(value: string, purpose: string): Problem | undefined {
 	if (value === '') return { problem: 'is empty', fix: `enter the https:// address of ${purpose}` };

@@ -4,16 +4,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { readPostInput } from '../descriptions/postFields';
 import { describeMissingTaskId, describeNotSentAgain } from '../helpers/apiErrors';
-import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from '../helpers/nodeErrors';
-import { postResult } from '../helpers/postResult';
-import { preparePost } from '../helpers/preparePost';
-import { preflightMedia } from '../helpers/mediaPreflight';
-import { normaliseMediaUrl, PostHistory } from '../helpers/postHistory';
-import { applyGuards } from '../helpers/postingGuards';
-import { ledgerKey, RunLedger } from '../helpers/runLedger';
 import { httpMediaFetch } from '../helpers/mediaFetch';
-import { isLoopbackHost } from '../helpers/validation';
+import { preflightMedia } from '../helpers/mediaPreflight';
+import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from '../helpers/nodeErrors';
+import { normaliseMediaUrl, PostHistory } from '../helpers/postHistory';
+import { postResult } from '../helpers/postResult';
+import { applyGuards } from '../helpers/postingGuards';
+import { preparePost } from '../helpers/preparePost';
+import { ledgerKey, RunLedger } from '../helpers/runLedger';
 import { connectFarmApi, type FarmApi } from '../helpers/transport';
+import { isLoopbackUrl } from '../helpers/validation';
 import { TOKEN_PARAM } from '../../shared/correlation';
 
 /**
@@ -72,7 +72,7 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 	const { post } = guarded;
 
 	if (input.guards.preflight) {
-		const allowPrivateHosts = isLoopbackHost(new URL(api.baseUrl).hostname);
+		const allowPrivateHosts = isLoopbackUrl(api.baseUrl);
 		const problem = await preflightMedia(httpMediaFetch(ctx), post.body.media_url, post.body.media_type, { allowPrivateHosts });
 		if (problem) throw invalidFieldsError(ctx.getNode(), [{ field: 'Media URL', ...problem }], itemIndex);
 	}
