@@ -5,15 +5,21 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { nothingToRegister } from '../shared/webhookRegistration';
 import { postFields } from './descriptions/postFields';
 import { executePost } from './operations/post.operation';
+import { executePostAndWait } from './operations/postAndWait.operation';
+import { postAndWaitWebhook } from './operations/postAndWait.webhook';
 
 // Runs its own code rather than n8n's declarative routing: the routing engine sends items in
 // parallel and cannot hold one path of checks, pacing and error mapping (README, "Architecture").
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
 	post: executePost,
+	sendAndWait: executePostAndWait,
 };
 
 export class FarmProfile implements INodeType {
@@ -23,13 +29,25 @@ export class FarmProfile implements INodeType {
 		icon: { light: 'file:farmProfile.svg', dark: 'file:farmProfile.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "post" ? "Post to Farm Profile" : $parameter["operation"]}}',
+		subtitle: '={{$parameter["operation"] === "sendAndWait" ? "Post and Wait for Publish" : "Post to Farm Profile"}}',
 		description: 'Post TikTok videos and slideshows from warmed-up farm profiles',
 		defaults: { name: 'Farm Profile' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'farmProfileApi', required: true }],
+		// Where the farm's callback resumes a waiting "Post and Wait for Publish" execution.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: '={{ $nodeId }}',
+				restartWebhook: true,
+				isFullPath: true,
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -45,11 +63,26 @@ export class FarmProfile implements INodeType {
 						description:
 							'Queue a video or slideshow on the profile\'s phone; the answer comes at once, the post goes out minutes later',
 					},
+					{
+						name: 'Post and Wait for Publish',
+						value: 'sendAndWait',
+						action: 'Post to a farm profile and wait until it is live',
+						description:
+							'Post, then pause this execution until the post is live on TikTok and go on with its URL; no polling, no worker held',
+					},
 				],
 			},
 			...postFields,
 		],
 	};
+
+	// The only webhook is the resume URL of a waiting execution, which n8n creates per execution and
+	// the farm API learns with each post: there is nothing to register or remove on activation.
+	webhookMethods = nothingToRegister;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await postAndWaitWebhook.call(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -8,7 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { TOKEN_PARAM } from '../shared/correlation';
-import { ANY_EVENT, callbackOutput, eventSelected, parseCallback, PUBLISHED_EVENT, tokenMatches } from './callback';
+import { nothingToRegister } from '../shared/webhookRegistration';
+import { ANY_EVENT, callbackOutput, eventSelected, parseCallback, PUBLISHED_EVENT, tokenMatches } from '../shared/callback';
 
 export class FarmProfileTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -72,19 +72,7 @@ export class FarmProfileTrigger implements INodeType {
 
 	// The farm API has no subscription endpoint: the callback URL travels with each post, so there
 	// is nothing to register or remove when the workflow is activated or deactivated.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = nothingToRegister;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const query = this.getQueryData() as Record<string, unknown>;

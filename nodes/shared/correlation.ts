@@ -5,6 +5,9 @@ export const POST_REF_PARAM = 'post_ref';
 export const PROFILE_ID_PARAM = 'profile_id';
 /** Query parameter that carries the trigger's secret token; never copied into any output. */
 export const TOKEN_PARAM = 'token';
+/** n8n's own signature on a resume URL: a secret too. */
+export const RESUME_SIGNATURE_PARAM = 'signature';
+const SECRET_PARAMS = [TOKEN_PARAM, RESUME_SIGNATURE_PARAM];
 
 export interface Correlation {
 	postRef: string;
@@ -22,7 +25,7 @@ export function addCorrelation(webhookUrl: string, correlation: Correlation): st
 export interface CallbackQuery {
 	post_ref: string | null;
 	profile_id: string | null;
-	/** Every other query parameter, less the secret token. */
+	/** Every other query parameter, less the secrets. */
 	query: Record<string, string>;
 }
 
@@ -30,7 +33,7 @@ export interface CallbackQuery {
 export function readCorrelation(query: Record<string, unknown>): CallbackQuery {
 	const rest: Record<string, string> = {};
 	for (const [key, value] of Object.entries(query)) {
-		if (key === POST_REF_PARAM || key === PROFILE_ID_PARAM || key === TOKEN_PARAM) continue;
+		if (key === POST_REF_PARAM || key === PROFILE_ID_PARAM || SECRET_PARAMS.includes(key)) continue;
 		rest[key] = firstValue(value) ?? '';
 	}
 	return {

@@ -16,6 +16,7 @@ const valid: PostInput = {
 	timeout: 30000,
 	requestsPerMinute: 30,
 	maxRateLimitWaitMs: 300_000,
+	waitLimitHours: 24,
 	guards: { duplicateWindowHours: 24, maxPostsPerDay: 2, overLimit: 'refuse', minGapMinutes: 120, preflight: true },
 };
 

@@ -1,4 +1,4 @@
-import { eventSelected, tokenMatches } from '../../nodes/FarmProfileTrigger/callback';
+import { eventSelected, tokenMatches } from '../../nodes/shared/callback';
 
 describe('tokenMatches', () => {
 	it('matches only the exact token', () => {

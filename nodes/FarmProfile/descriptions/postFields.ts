@@ -3,8 +3,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 // One definition of every field of a post, next to the API body property it fills. Every posting
 // operation spreads these fields and reads them back through readPostInput().
 
-/** Operations that post; each shows the fields below. */
-export const POSTING_OPERATIONS = ['post'];
+/**
+ * Operations that post; each shows the fields below. The waiting one's value is n8n's
+ * SEND_AND_WAIT_OPERATION: n8n verifies resume-URL signatures only for nodes whose operation has it.
+ */
+export const POSTING_OPERATIONS = ['post', 'sendAndWait'];
 
 /** Operations for which the user supplies the callback URL (a waiting operation supplies its own). */
 export const OPERATIONS_WITH_WEBHOOK_URL = ['post'];
@@ -181,6 +184,16 @@ export const postFields: INodeProperties[] = [
 					'Refuse to post the same media URL to the same profile again within this many hours (retries after an unclear answer can otherwise post twice). 0 turns the check off.',
 			},
 			{
+				displayName: 'Limit Wait Time (Hours)',
+				name: 'waitLimitHours',
+				type: 'number',
+				default: 24,
+				typeOptions: { minValue: 0.01 },
+				displayOptions: { show: { '/operation': ['sendAndWait'] } },
+				description:
+					'How long to wait for the post to go live, counted from its Scheduled Time when it has one. When the limit passes first, the workflow goes on without a post_url (see the README).',
+			},
+			{
 				displayName: 'Max Posts per Profile per Day',
 				name: 'maxPostsPerDay',
 				type: 'number',
@@ -295,6 +308,7 @@ export interface PostInput {
 	timeout: number;
 	requestsPerMinute: number;
 	maxRateLimitWaitMs: number;
+	waitLimitHours: number;
 	guards: GuardSettings;
 }
 
@@ -328,6 +342,7 @@ export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostIn
 		timeout: typeof options.timeout === 'number' ? options.timeout : 30000,
 		requestsPerMinute: typeof options.requestsPerMinute === 'number' ? options.requestsPerMinute : 30,
 		maxRateLimitWaitMs: (typeof options.maxRateLimitWait === 'number' ? options.maxRateLimitWait : 300) * 1000,
+		waitLimitHours: typeof options.waitLimitHours === 'number' ? options.waitLimitHours : 24,
 		guards: {
 			duplicateWindowHours: typeof options.duplicateWindowHours === 'number' ? options.duplicateWindowHours : 24,
 			maxPostsPerDay: typeof options.maxPostsPerDay === 'number' ? options.maxPostsPerDay : 2,

@@ -14,7 +14,7 @@ import { preparePost } from '../helpers/preparePost';
 import { ledgerKey, RunLedger } from '../helpers/runLedger';
 import { connectFarmApi, type FarmApi } from '../helpers/transport';
 import { isLoopbackUrl } from '../helpers/validation';
-import { TOKEN_PARAM } from '../../shared/correlation';
+import { RESUME_SIGNATURE_PARAM, TOKEN_PARAM } from '../../shared/correlation';
 
 /**
  * "Post to Farm Profile": items go one after another, in order, each through the same steps:
@@ -23,24 +23,35 @@ import { TOKEN_PARAM } from '../../shared/correlation';
  * the items already posted.
  */
 export async function executePost(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const timezone = this.getTimezone();
-	const ledger = new RunLedger(`${this.getExecutionId()}:${this.getNode().name}`, Date.now());
-	const api = await connectFarmApi(this);
-	const history = new PostHistory(this.getWorkflowStaticData('node'), Date.now());
+	return [await postAll(this)];
+}
+
+/**
+ * Posts every input item; with `suppliedWebhookUrl` (a waiting operation's resume URL) that URL is
+ * the callback of each post, sent as given.
+ */
+export async function postAll(ctx: IExecuteFunctions, suppliedWebhookUrl?: string): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const run: RunContext = {
+		timezone: ctx.getTimezone(),
+		ledger: new RunLedger(`${ctx.getExecutionId()}:${ctx.getNode().name}`, Date.now()),
+		api: await connectFarmApi(ctx),
+		history: new PostHistory(ctx.getWorkflowStaticData('node'), Date.now()),
+		suppliedWebhookUrl,
+	};
 	const results: INodeExecutionData[] = [];
 	const posted: Array<{ itemIndex: number; taskId: string }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const result = await postItem(this, itemIndex, { timezone, ledger, api, history });
+			const result = await postItem(ctx, itemIndex, run);
 			posted.push({ itemIndex, taskId: String(result.task_id) });
 			results.push({ json: result, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			if (!this.continueOnFail()) throw withPostedSoFar(asNodeError(this.getNode(), error, itemIndex), posted);
+			if (!ctx.continueOnFail()) throw withPostedSoFar(asNodeError(ctx.getNode(), error, itemIndex), posted);
 			results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
 		}
 	}
-	return [results];
+	return results;
 }
 
 interface RunContext {
@@ -48,12 +59,18 @@ interface RunContext {
 	ledger: RunLedger;
 	api: FarmApi;
 	history: PostHistory;
+	suppliedWebhookUrl?: string;
 }
 
 async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject> {
 	const { ledger, api, history } = run;
 	const input = readPostInput(ctx, itemIndex);
-	const prepared = preparePost(input, { now: Date.now(), timezone: run.timezone, newReference: randomUUID });
+	const prepared = preparePost(input, {
+		now: Date.now(),
+		timezone: run.timezone,
+		newReference: randomUUID,
+		suppliedWebhookUrl: run.suppliedWebhookUrl,
+	});
 	if (!prepared.ok) throw invalidFieldsError(ctx.getNode(), prepared.issues, itemIndex);
 
 	// The generated reference and a relative schedule change between attempts; the post does not.
@@ -82,7 +99,7 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 		path: '/v1/posts',
 		body: { ...post.body },
 		timeout: input.timeout,
-		secrets: callbackSecrets(post.body.webhook_url),
+		secrets: callbackSecrets(post.body.webhook_url, run.suppliedWebhookUrl),
 		pace: { requestsPerMinute: input.requestsPerMinute, maxRateLimitWaitMs: input.maxRateLimitWaitMs },
 	});
 	const sentAt = Date.now();
@@ -115,7 +132,9 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 	return result;
 }
 
-function callbackSecrets(webhookUrl: string): string[] {
-	const token = new URL(webhookUrl).searchParams.get(TOKEN_PARAM);
-	return token ? [token] : [];
+/** The trigger's token, or a whole supplied resume URL and its signature: never in an error. */
+function callbackSecrets(webhookUrl: string, supplied?: string): string[] {
+	const query = new URL(webhookUrl).searchParams;
+	const secrets = [query.get(TOKEN_PARAM), query.get(RESUME_SIGNATURE_PARAM), supplied];
+	return secrets.filter((secret): secret is string => Boolean(secret));
 }

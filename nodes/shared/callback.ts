@@ -3,7 +3,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { readCorrelation } from '../shared/correlation';
+import { readCorrelation } from './correlation';
 
 export const PUBLISHED_EVENT = 'post.published';
 export const ANY_EVENT = '*';

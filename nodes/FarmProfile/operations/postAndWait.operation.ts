@@ -1,0 +1,50 @@
+// "Post and Wait for Publish": posts with n8n's signed resume URL as the callback, then parks the
+// execution (no worker held, no polling) until the farm calls back or the time limit passes.
+
+import { randomUUID } from 'node:crypto';
+
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { readPostInput } from '../descriptions/postFields';
+import { POST_REF_PARAM, PROFILE_ID_PARAM } from '../../shared/correlation';
+import { postAll } from './post.operation';
+
+/** The oldest n8n this operation is tested with; older ones may lack signed resume URLs. */
+export const MIN_N8N_FOR_WAIT = '1.123';
+
+export async function executePostAndWait(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	if (items.length !== 1) {
+		// One execution waits for one callback: n8n resumes it on the first call it gets.
+		throw new NodeOperationError(this.getNode(), `Post and Wait for Publish takes one item per run; this run got ${items.length}`, {
+			description:
+				'Put a Loop Over Items node (batch size 1) before this node so each post waits for its own callback, or use Post to Farm Profile with the Farm Profile Trigger to post many at once. Nothing was sent.',
+		});
+	}
+	const n8n = this as IExecuteFunctions & { setSignatureValidationRequired?: () => void };
+	if (typeof n8n.getSignedResumeUrl !== 'function' || typeof n8n.putExecutionToWait !== 'function') {
+		throw new NodeOperationError(this.getNode(), `Post and Wait for Publish needs n8n ${MIN_N8N_FOR_WAIT} or later`, {
+			description: 'This n8n cannot give out signed resume URLs. Update n8n, or use Post to Farm Profile with the Farm Profile Trigger. Nothing was sent.',
+		});
+	}
+
+	const input = readPostInput(this, 0);
+	const postRef = input.postRef ?? randomUUID();
+	// The reference and profile travel in the signed URL, so the callback hands them back untampered.
+	const resumeUrl = n8n.getSignedResumeUrl({ [POST_REF_PARAM]: postRef, [PROFILE_ID_PARAM]: String(input.profileId ?? '').trim() });
+	n8n.setSignatureValidationRequired?.(); // n8n 1.x checks the signature only when asked to
+
+	const [result] = await postAll(this, resumeUrl);
+	if (result.json.error !== undefined) return [[result]]; // continue-on-fail: nothing to wait for
+
+	const until = waitUntil(result.json, input.waitLimitHours, Date.now());
+	await this.putExecutionToWait(until);
+	// Shown while the execution waits; the callback's data replaces it when the post goes live.
+	return [[{ json: { ...result.json, post_ref: postRef, waiting_until: until.toISOString() }, pairedItem: { item: 0 } }]];
+}
+
+/** The limit counts from the scheduled time when there is one: a post cannot go live before it. */
+export function waitUntil(result: IDataObject, limitHours: number, now: number): Date {
+	const from = Math.max(typeof result.execute_at === 'number' ? result.execute_at : 0, now);
+	return new Date(from + limitHours * 3_600_000);
+}
