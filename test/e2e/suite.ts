@@ -16,6 +16,8 @@ const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!;
 const WARMING = DEFAULT_PROFILES.find((p) => p.status === 'warming')!;
 const TRIGGER_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f1';
 const POST_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f2';
+const WAIT_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f3';
+const TIMEOUT_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f4';
 
 const fullPost = (webhookUrl: string, mediaUrl: string) => ({
 	profileId: READY.profile_id,
@@ -84,6 +86,19 @@ export function endToEndSuite(major: 1 | 2) {
 			),
 			wf.postWorkflow('e2ePngSlideshow1', { ...guarded(`${sandbox.url}/_media/png-set.zip`), mediaType: 'slideshow' }),
 			wf.triggerWorkflow('e2eTrigger000001', TRIGGER_HOOK, { secretToken: TOKEN, recordUrl: `${sandbox.url}/_sandbox/records` }),
+			// The guards are tested above; these posts share one profile and one clip on purpose.
+			wf.postAndWaitWorkflow(
+				'e2ePostAndWait01',
+				WAIT_HOOK,
+				{ ...guarded(clip, { postRef: '={{ $json.body.ref }}', maxPostsPerDay: 0, duplicateWindowHours: 0 }) },
+				`${sandbox.url}/_sandbox/records`,
+			),
+			wf.postAndWaitWorkflow(
+				'e2eWaitTimeout01',
+				TIMEOUT_HOOK,
+				{ ...guarded(clip, { postRef: '={{ $json.body.ref }}', maxPostsPerDay: 0, duplicateWindowHours: 0, waitLimitHours: 0.01 }) },
+				`${sandbox.url}/_sandbox/records`,
+			),
 			wf.postOnWebhookWorkflow('e2ePostOnHook001', POST_HOOK, {
 				...fullPost(`${triggerUrl}?token=${TOKEN}&campaign=fall`, clip),
 				mediaType: 'video',
@@ -173,9 +188,13 @@ export function endToEndSuite(major: 1 | 2) {
 		beforeAll(async () => {
 			await n8n.activate('e2eTrigger000001');
 			await n8n.activate('e2ePostOnHook001');
+			await n8n.activate('e2ePostAndWait01');
+			await n8n.activate('e2eWaitTimeout01');
 			await n8n.start();
 			await n8n.waitForWebhook(n8n.webhookUrl(TRIGGER_HOOK));
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${POST_HOOK}`);
+			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${WAIT_HOOK}`);
+			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${TIMEOUT_HOOK}`);
 			await n8n.setupOwner();
 		});
 		beforeEach(() => sandbox.reset());
@@ -228,6 +247,79 @@ export function endToEndSuite(major: 1 | 2) {
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			expect(sandbox.state.records).toHaveLength(0);
 			expect((await n8n.executions('e2eTrigger000001')).length).toBe(before);
+		});
+
+		const startWaiting = async (hook: string, ref: string) => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/${hook}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ ref }),
+			});
+			expect(response.status).toBe(200);
+			const deadline = Date.now() + 30_000;
+			while (sandbox.state.posts.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+			return sandbox.state.posts[0];
+		};
+		const callBack = (url: string, body: unknown) =>
+			fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+		it('Post and Wait for Publish: posts, waits, and resumes with the live post_url', async () => {
+			const post = await startWaiting(WAIT_HOOK, `wait-${major}`);
+			expect(new URL(String(post.body.webhook_url)).pathname).toMatch(/^\/webhook-waiting\//);
+			const [record] = await sandbox.waitForRecords(1);
+			expect(sandbox.state.callbacks[0].status).toBe(200);
+			expect(record.body).toMatchObject({
+				event: 'post.published',
+				status: 'published',
+				phone_id: READY.phone_id,
+				post_url: expect.stringMatching(/^https:\/\/www\.tiktok\.com\//),
+				post_ref: `wait-${major}`,
+				profile_id: READY.profile_id,
+				task_id: post.task_id,
+				custom_task_id: post.task_id,
+			});
+			expect(JSON.stringify(record.body)).not.toContain('signature');
+		});
+
+		it('Post and Wait for Publish: a forged or malformed resume does not resume; the real one does', async () => {
+			sandbox.config.callbackDelayMs = 600_000;
+			try {
+				const post = await startWaiting(WAIT_HOOK, `forged-${major}`);
+				const resumeUrl = new URL(String(post.body.webhook_url));
+				const published = { event: 'post.published', phone_id: READY.phone_id, post_url: 'https://www.tiktok.com/@rita.ready/video/1' };
+
+				const badSignature = new URL(resumeUrl);
+				badSignature.searchParams.set('signature', '0'.repeat(64));
+				const otherRef = new URL(resumeUrl);
+				otherRef.searchParams.set('post_ref', 'someone-else');
+				expect((await callBack(badSignature.toString(), published)).status).toBe(401);
+				expect((await callBack(otherRef.toString(), published)).status).toBe(401);
+				expect((await callBack(resumeUrl.toString(), { event: 'post.published' })).status).toBe(400);
+				await new Promise((resolve) => setTimeout(resolve, 1500));
+				expect(sandbox.state.records).toHaveLength(0);
+
+				expect((await callBack(resumeUrl.toString(), published)).status).toBe(200);
+				const [record] = await sandbox.waitForRecords(1);
+				expect(record.body).toMatchObject({ post_ref: `forged-${major}`, task_id: post.task_id, post_url: published.post_url });
+			} finally {
+				sandbox.config.callbackDelayMs = 300;
+			}
+		});
+
+		it('Post and Wait for Publish: when the limit passes first, the workflow goes on without a post_url', async () => {
+			sandbox.config.callbackDelayMs = 600_000;
+			try {
+				const post = await startWaiting(TIMEOUT_HOOK, `timeout-${major}`);
+				// Limit 0.01 h = 36 s; n8n looks for due executions about once a minute.
+				const [record] = await sandbox.waitForRecords(1, 150_000);
+				// n8n passes the node's input item on unchanged; the task id is in the custom data.
+				expect(record.body.post_url).toBeUndefined();
+				expect(record.body.status).toBeUndefined();
+				expect(record.body.body).toEqual({ ref: `timeout-${major}` });
+				expect(record.body.custom_task_id).toBe(post.task_id);
+			} finally {
+				sandbox.config.callbackDelayMs = 300;
+			}
 		});
 
 		it('the credential test succeeds with the right key and fails with a wrong one', async () => {

@@ -60,20 +60,36 @@ function postOnWebhookWorkflow(id, webhookId, parameters) {
 	});
 }
 
-/** Farm Profile Trigger → HTTP Request that records what the trigger emitted at `recordUrl`. */
-function triggerWorkflow(id, webhookId, { secretToken = '', recordUrl }) {
-	const trigger = node('Farm Profile Trigger', TRIGGER, 1, 0, { events: ['post.published'], secretToken }, { webhookId });
-	const record = node('Record', 'n8n-nodes-base.httpRequest', 4.2, 240, {
+/** Webhook start → Farm Profile "Post and Wait for Publish" → HTTP Request recording what it resumed with. */
+function postAndWaitWorkflow(id, webhookId, parameters, recordUrl) {
+	const start = node('Start Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: webhookId, options: {} }, { webhookId });
+	const farm = farmNode({ ...parameters, operation: 'sendAndWait' });
+	// What came out of the node, and the task id it keeps in the execution's custom data.
+	const record = recordNode(recordUrl, '={{ JSON.stringify({ ...$json, custom_task_id: $execution.customData.get("farm_task_id") }) }}');
+	return workflow(id, `Post and wait ${id}`, [start, farm, record], {
+		'Start Webhook': { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
+		'Farm Profile': { main: [[{ node: 'Record', type: 'main', index: 0 }]] },
+	});
+}
+
+function recordNode(recordUrl, jsonBody = '={{ JSON.stringify($json) }}') {
+	return node('Record', 'n8n-nodes-base.httpRequest', 4.2, 480, {
 		method: 'POST',
 		url: recordUrl,
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: '={{ JSON.stringify($json) }}',
+		jsonBody,
 		options: {},
 	});
+}
+
+/** Farm Profile Trigger → HTTP Request that records what the trigger emitted at `recordUrl`. */
+function triggerWorkflow(id, webhookId, { secretToken = '', recordUrl }) {
+	const trigger = node('Farm Profile Trigger', TRIGGER, 1, 0, { events: ['post.published'], secretToken }, { webhookId });
+	const record = recordNode(recordUrl);
 	return workflow(id, `Trigger ${id}`, [trigger, record], {
 		'Farm Profile Trigger': { main: [[{ node: 'Record', type: 'main', index: 0 }]] },
 	});
 }
 
-module.exports = { CREDENTIAL_ID, node, credential, postWorkflow, batchPostWorkflow, postOnWebhookWorkflow, triggerWorkflow };
+module.exports = { CREDENTIAL_ID, node, credential, postWorkflow, batchPostWorkflow, postOnWebhookWorkflow, postAndWaitWorkflow, triggerWorkflow };

@@ -5,6 +5,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { FarmProfile } from '../../nodes/FarmProfile/FarmProfile.node';
+import { rememberWaitingPost, takeWaitingPost } from '../../nodes/FarmProfile/helpers/waitingPosts';
 import { waitUntil } from '../../nodes/FarmProfile/operations/postAndWait.operation';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
 import { ONLY_THE_POST, runFarmProfileNode } from '../harness/runWorkflow';
@@ -49,6 +50,7 @@ describe('posting and waiting', () => {
 		expect(waitTill - before).toBeGreaterThanOrEqual(2 * H - 1_000);
 		expect(waitTill - before).toBeLessThan(2 * H + 60_000);
 		expect(result.output[0]).toMatchObject({ task_id: farm.state.posts[0].task_id, waiting_until: new Date(waitTill).toISOString() });
+		expect(result.run.data.resultData.metadata).toEqual({ farm_task_id: farm.state.posts[0].task_id });
 		expect(JSON.stringify(result.output)).not.toContain(sent.searchParams.get('signature')!);
 	});
 
@@ -93,8 +95,6 @@ describe('the resume call', () => {
 			getBodyData: () => body,
 			getQueryData: () => query,
 			getResponseObject: () => res,
-			getNode: () => ({ name: 'Farm Profile' }),
-			evaluateExpression: (expression: string) => (expression.includes('$node["Farm Profile"].json.task_id') ? 'task_00007_abc' : undefined),
 		} as unknown as IWebhookFunctions;
 		return new FarmProfile().webhook.call(context).then((result) => ({ result, response }));
 	}
@@ -102,6 +102,7 @@ describe('the resume call', () => {
 	const published = { event: 'post.published', phone_id: 'phone-ready-1', post_url: 'https://www.tiktok.com/@rita.ready/video/7300000000000000007' };
 
 	it('resumes with the live URL, the task id, and the signed reference, never the signature', async () => {
+		rememberWaitingPost('f'.repeat(64), 'task_00007_abc', Date.now() + H);
 		const { result } = await resume(published, { post_ref: 'row-9', profile_id: READY, signature: 'f'.repeat(64) });
 		expect(result.workflowData?.[0][0].json).toEqual({
 			event: 'post.published',
@@ -115,6 +116,12 @@ describe('the resume call', () => {
 			received_at: expect.stringMatching(/^\d{4}-/),
 		});
 		expect(JSON.stringify(result)).not.toContain('f'.repeat(64));
+		expect(takeWaitingPost('f'.repeat(64))).toBeNull(); // taken once
+	});
+
+	it('has no task id for a post this process does not know (restart, another process)', async () => {
+		const { result } = await resume(published, { post_ref: 'row-9', profile_id: READY, signature: 'e'.repeat(64) });
+		expect(result.workflowData?.[0][0].json).toMatchObject({ task_id: null, post_ref: 'row-9', post_url: published.post_url });
 	});
 
 	it('does not resume on a malformed body (400) or another event (ignored)', async () => {

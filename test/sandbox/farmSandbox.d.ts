@@ -44,6 +44,8 @@ export interface SandboxOptions {
 
 export interface FarmSandbox {
 	readonly url: string;
+	/** The options in force; callbackDelayMs may be changed between posts. */
+	config: Required<Omit<SandboxOptions, 'rateLimit'>> & { rateLimit: { limit: number; windowMs: number } };
 	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown }>; callbacks: SandboxCallback[]; records: Array<{ at: string; body: any }>; mediaRequests: Array<{ method: string; name: string; range: string | null }>; requests: number };
 	start(): Promise<FarmSandbox>;
 	stop(): Promise<void>;

@@ -4,7 +4,9 @@
 
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { takeWaitingPost } from '../helpers/waitingPosts';
 import { callbackOutput, parseCallback, PUBLISHED_EVENT } from '../../shared/callback';
+import { RESUME_SIGNATURE_PARAM } from '../../shared/correlation';
 
 export async function postAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const parsed = parseCallback(this.getBodyData());
@@ -15,20 +17,8 @@ export async function postAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	if (parsed.callback.event !== PUBLISHED_EVENT) {
 		return { webhookResponse: { received: true, ignored: `event ${parsed.callback.event} is not ${PUBLISHED_EVENT}` } };
 	}
-	const output = callbackOutput(parsed.callback, this.getQueryData() as Record<string, unknown>, new Date());
-	return { workflowData: [[{ json: { ...output, task_id: taskIdBeforeWaiting(this), status: 'published' } }]] };
-}
-
-/**
- * The node's own output from before the wait (it holds the task id) is still in the execution's
- * run data while the callback is handled; n8n drops it only when the execution goes on.
- */
-function taskIdBeforeWaiting(ctx: IWebhookFunctions): string | null {
-	try {
-		const name = JSON.stringify(ctx.getNode().name);
-		const value = ctx.evaluateExpression(`{{ $node[${name}].json.task_id }}`, 0);
-		return typeof value === 'string' && value !== '' ? value : null;
-	} catch {
-		return null;
-	}
+	const query = this.getQueryData() as Record<string, unknown>;
+	const output = callbackOutput(parsed.callback, query, new Date());
+	const taskId = takeWaitingPost(query[RESUME_SIGNATURE_PARAM]);
+	return { workflowData: [[{ json: { ...output, task_id: taskId, status: 'published' } }]] };
 }
