@@ -64,21 +64,20 @@ function postOnWebhookWorkflow(id, webhookId, parameters) {
 function postAndWaitWorkflow(id, webhookId, parameters, recordUrl) {
 	const start = node('Start Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: webhookId, options: {} }, { webhookId });
 	const farm = farmNode({ ...parameters, operation: 'sendAndWait' });
-	// What came out of the node, and the task id it keeps in the execution's custom data.
-	const record = recordNode(recordUrl, '={{ JSON.stringify({ ...$json, custom_task_id: $execution.customData.get("farm_task_id") }) }}');
+	const record = recordNode(recordUrl);
 	return workflow(id, `Post and wait ${id}`, [start, farm, record], {
 		'Start Webhook': { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
 		'Farm Profile': { main: [[{ node: 'Record', type: 'main', index: 0 }]] },
 	});
 }
 
-function recordNode(recordUrl, jsonBody = '={{ JSON.stringify($json) }}') {
+function recordNode(recordUrl) {
 	return node('Record', 'n8n-nodes-base.httpRequest', 4.2, 480, {
 		method: 'POST',
 		url: recordUrl,
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody,
+		jsonBody: '={{ JSON.stringify($json) }}',
 		options: {},
 	});
 }

@@ -10,9 +10,6 @@ import { rememberWaitingPost } from '../helpers/waitingPosts';
 import { POST_REF_PARAM, PROFILE_ID_PARAM, RESUME_SIGNATURE_PARAM } from '../../shared/correlation';
 import { postAll } from './post.operation';
 
-/** Execution custom data key holding the task id: `{{ $execution.customData.get("farm_task_id") }}`. */
-export const TASK_ID_CUSTOM_DATA = 'farm_task_id';
-
 /** The oldest n8n this operation is tested with; older ones may lack signed resume URLs. */
 export const MIN_N8N_FOR_WAIT = '1.123';
 
@@ -44,9 +41,6 @@ export async function executePostAndWait(this: IExecuteFunctions): Promise<INode
 	const until = waitUntil(result.json, input.waitLimitHours, Date.now());
 	const signature = new URL(resumeUrl).searchParams.get(RESUME_SIGNATURE_PARAM);
 	if (signature) rememberWaitingPost(signature, String(result.json.task_id), until.getTime());
-	// Kept with the execution, so the task id is at hand on either path: when the limit passes, n8n
-	// goes on with this node's input item and runs none of its code.
-	this.customData.set(TASK_ID_CUSTOM_DATA, String(result.json.task_id));
 	await this.putExecutionToWait(until);
 	// Shown while the execution waits; the callback's data replaces it when the post goes live.
 	return [[{ json: { ...result.json, post_ref: postRef, waiting_until: until.toISOString() }, pairedItem: { item: 0 } }]];
