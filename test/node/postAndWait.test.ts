@@ -9,6 +9,7 @@ import { rememberWaitingPost, takeWaitingPost } from '../../nodes/FarmProfile/he
 import { waitUntil } from '../../nodes/FarmProfile/operations/postAndWait.operation';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
 import { ONLY_THE_POST, runFarmProfileNode } from '../harness/runWorkflow';
+import { recordingResponse } from '../harness/webhookResponse';
 
 const API_KEY = 'sk-wait-2a4b6c8d';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!.profile_id;
@@ -79,17 +80,7 @@ describe('posting and waiting', () => {
 
 describe('the resume call', () => {
 	function resume(body: unknown, query: IDataObject = {}) {
-		const response = { statusCode: 200, sent: undefined as unknown };
-		const res = {
-			status(code: number) {
-				response.statusCode = code;
-				return res;
-			},
-			json(payload: unknown) {
-				response.sent = payload;
-				return res;
-			},
-		};
+		const { res, response } = recordingResponse();
 		const context = {
 			getBodyData: () => body,
 			getQueryData: () => query,

@@ -3,6 +3,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { FarmProfileTrigger } from '../../nodes/FarmProfileTrigger/FarmProfileTrigger.node';
+import { recordingResponse } from '../harness/webhookResponse';
 
 interface Call {
 	body: unknown;
@@ -11,17 +12,7 @@ interface Call {
 }
 
 function callWebhook({ body, query = {}, parameters = {} }: Call) {
-	const response = { statusCode: 200, sent: undefined as unknown };
-	const res = {
-		status(code: number) {
-			response.statusCode = code;
-			return res;
-		},
-		json(payload: unknown) {
-			response.sent = payload;
-			return res;
-		},
-	};
+	const { res, response } = recordingResponse();
 	const values: IDataObject = { secretToken: '', events: ['post.published'], ...parameters };
 	const context = {
 		getQueryData: () => query,
