@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -18,6 +18,8 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRun,
+	type IWebhookData,
+	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
 	ICredentialsHelper,
 	NodeConnectionTypes,
@@ -25,6 +27,7 @@ import {
 
 import { FarmProfileApi } from '../../credentials/FarmProfileApi.credentials';
 import { FarmProfile } from '../../nodes/FarmProfile/FarmProfile.node';
+import { recordingResponse } from './webhookResponse';
 
 /** Emits the items it is given: the start of every test workflow. */
 class TestItems implements INodeType {
@@ -165,6 +168,8 @@ export interface RunResult {
 	output: IDataObject[];
 	/** The error the node ended with, if any. */
 	error?: { message: string; description?: string | null; httpCode?: string | null; context?: IDataObject };
+	/** What a waiting run is resumed with. */
+	resume: { workflow: Workflow; additionalData: IWorkflowExecuteAdditionalData };
 }
 
 export async function runFarmProfileNode(options: RunOptions): Promise<RunResult> {
@@ -232,8 +237,71 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 		workflow,
 		startNode: workflow.getNode('Items')!,
 	});
-	const task = run.data.resultData.runData['Farm Profile']?.[0];
+	return summarise(run, { workflow, additionalData });
+}
+
+function summarise(run: IRun, resume: RunResult['resume']): RunResult {
+	const task = run.data.resultData.runData['Farm Profile']?.at(-1);
 	const output = (task?.data?.main?.[0] ?? []).map((item) => item.json);
 	const error = (task?.error ?? run.data.resultData.error) as RunResult['error'];
-	return { run, output, error };
+	return { run, output, error, resume };
+}
+
+/** A waiting execution as n8n saves it and reads it back (its serializer keeps shared references too). */
+const stored = (waiting: RunResult) => structuredClone(waiting.run.data);
+
+/** n8n's resume of a waiting execution whose time ran out: its wait tracker restarts the stored run. */
+export async function resumeAfterTimeout(waiting: RunResult): Promise<RunResult> {
+	const { workflow, additionalData } = waiting.resume;
+	const run = await new WorkflowExecute(additionalData, 'manual', stored(waiting)).processRunExecutionData(workflow);
+	return summarise(run, waiting.resume);
+}
+
+export interface ResumeCall {
+	webhook: IWebhookResponseData;
+	response: ReturnType<typeof recordingResponse>['response'];
+	/** The resumed run, when the call resumed it. */
+	resumed?: RunResult;
+}
+
+/**
+ * n8n's resume on a call to the signed resume URL, once it has checked the signature: as its waiting
+ * webhooks do, the node is disabled, its webhook method runs in a real webhook context over the
+ * stored execution, and what that returns becomes the node's output.
+ */
+export async function resumeWithCall(waiting: RunResult, call: { body: unknown; query: IDataObject }): Promise<ResumeCall> {
+	const { workflow, additionalData } = waiting.resume;
+	const data = stored(waiting);
+	const entry = data.executionData!.nodeExecutionStack[0];
+	entry.node.disabled = true;
+	data.waitTill = undefined;
+	data.resultData.runData['Farm Profile'].pop();
+
+	const node = workflow.getNode('Farm Profile')!;
+	const farm = new FarmProfile();
+	const webhookData: IWebhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: node.id,
+		webhookDescription: farm.description.webhooks![0],
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+	};
+	const { res, response } = recordingResponse();
+	const request = { body: call.body, query: call.query, headers: {} };
+	const context = new WebhookContext(
+		workflow,
+		node,
+		{ ...additionalData, httpRequest: request, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData,
+		'webhook',
+		webhookData,
+		[],
+		data,
+	);
+	const webhook = await farm.webhook.call(context);
+	if (!webhook.workflowData) return { webhook, response };
+	entry.data.main = webhook.workflowData;
+	entry.metadata = { ...entry.metadata, forwardAllOutputs: true };
+	const run = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	return { webhook, response, resumed: summarise(run, waiting.resume) };
 }

@@ -1,15 +1,14 @@
 // "Post and Wait for Publish" inside n8n-core: the signed resume URL is what the farm receives as
-// webhook_url, and the execution is put to wait. The resume call's handling runs against a mocked
-// n8n webhook context, as the trigger's does.
+// webhook_url, and the execution is put to wait. Both ways n8n resumes it run for real over the
+// stored execution: the resume call (n8n's signature check is n8n's, proven end to end) and the
+// wait limit passing.
 
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { FarmProfile } from '../../nodes/FarmProfile/FarmProfile.node';
-import { rememberWaitingPost, takeWaitingPost } from '../../nodes/FarmProfile/helpers/waitingPosts';
+import { heldTaskId } from '../../nodes/FarmProfile/helpers/waitingEntry';
 import { waitUntil } from '../../nodes/FarmProfile/operations/postAndWait.operation';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
-import { ONLY_THE_POST, runFarmProfileNode } from '../harness/runWorkflow';
-import { recordingResponse } from '../harness/webhookResponse';
+import { ONLY_THE_POST, resumeAfterTimeout, resumeWithCall, runFarmProfileNode } from '../harness/runWorkflow';
 
 const API_KEY = 'sk-wait-2a4b6c8d';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!.profile_id;
@@ -29,6 +28,7 @@ const parameters = (options: IDataObject = {}, extra: IDataObject = {}) => ({
 	mediaUrl: 'https://cdn.example.com/clips/clip-1.mp4',
 	soundId: '7216519837462889218',
 	title: 'Waiting clip',
+	isLive: true,
 	options: { ...ONLY_THE_POST, postRef: 'row-9', ...options },
 	...extra,
 });
@@ -61,6 +61,13 @@ describe('posting and waiting', () => {
 		expect(farm.state.requests).toBe(0);
 	});
 
+	it('refuses a draft before sending anything: it would never go live', async () => {
+		const result = await run([{}], {}, { isLive: false });
+		expect(result.error?.message).toBe('Publish Live is off, so the post would be saved as a draft and never go live [item 0]');
+		expect(result.error?.description).toContain('turn on Publish Live');
+		expect(farm.state.requests).toBe(0);
+	});
+
 	it('does not wait when the post fails, and keeps the resume URL out of the error', async () => {
 		farm.injectFault({ mode: 'status', status: 400, body: { detail: 'echo' } });
 		const result = await run([{}]);
@@ -78,48 +85,77 @@ describe('posting and waiting', () => {
 	});
 });
 
-describe('the resume call', () => {
-	function resume(body: unknown, query: IDataObject = {}) {
-		const { res, response } = recordingResponse();
-		const context = {
-			getBodyData: () => body,
-			getQueryData: () => query,
-			getResponseObject: () => res,
-		} as unknown as IWebhookFunctions;
-		return new FarmProfile().webhook.call(context).then((result) => ({ result, response }));
-	}
-
+describe('resuming', () => {
 	const published = { event: 'post.published', phone_id: 'phone-ready-1', post_url: 'https://www.tiktok.com/@rita.ready/video/7300000000000000007' };
+	const query = { post_ref: 'row-9', profile_id: READY, signature: 'f'.repeat(64) };
+	// The previous node's output, which holding the answer must leave as it was.
+	const itemsOutput = (result: { run: { data: { resultData: { runData: IDataObject } } } }) =>
+		(result.run.data.resultData.runData.Items as Array<{ data: { main: IDataObject[][] } }>)[0].data.main[0].map((item) => item.json);
 
-	it('resumes with the live URL, the task id, and the signed reference, never the signature', async () => {
-		rememberWaitingPost('f'.repeat(64), 'task_00007_abc', Date.now() + H);
-		const { result } = await resume(published, { post_ref: 'row-9', profile_id: READY, signature: 'f'.repeat(64) });
-		expect(result.workflowData?.[0][0].json).toEqual({
-			event: 'post.published',
-			phone_id: 'phone-ready-1',
-			post_url: published.post_url,
-			post_ref: 'row-9',
-			profile_id: READY,
-			task_id: 'task_00007_abc',
-			status: 'published',
-			query: {},
-			received_at: expect.stringMatching(/^\d{4}-/),
-		});
-		expect(JSON.stringify(result)).not.toContain('f'.repeat(64));
-		expect(takeWaitingPost('f'.repeat(64))).toBeNull(); // taken once
+	it('the callback resumes with the live URL, the task id kept in the execution, and the signed reference', async () => {
+		const waiting = await run([{ row: 9 }]);
+		const taskId = farm.state.posts[0].task_id;
+		const { webhook, resumed } = await resumeWithCall(waiting, { body: published, query });
+		expect(resumed?.run.status).toBe('success');
+		expect(resumed?.output).toEqual([
+			{
+				event: 'post.published',
+				phone_id: 'phone-ready-1',
+				post_url: published.post_url,
+				post_ref: 'row-9',
+				profile_id: READY,
+				task_id: taskId,
+				status: 'published',
+				published: true,
+				query: {},
+				received_at: expect.stringMatching(/^\d{4}-/),
+			},
+		]);
+		expect(JSON.stringify(webhook)).not.toContain('f'.repeat(64));
+		expect(itemsOutput(waiting)).toEqual([{ row: 9 }]);
+		expect(itemsOutput(resumed!)).toEqual([{ row: 9 }]);
 	});
 
-	it('has no task id for a post this process does not know (restart, another process)', async () => {
-		const { result } = await resume(published, { post_ref: 'row-9', profile_id: READY, signature: 'e'.repeat(64) });
-		expect(result.workflowData?.[0][0].json).toMatchObject({ task_id: null, post_ref: 'row-9', post_url: published.post_url });
-	});
-
-	it('does not resume on a malformed body (400) or another event (ignored)', async () => {
-		const malformed = await resume({ event: 'post.published', phone_id: 'x' });
-		expect(malformed.result).toEqual({ noWebhookResponse: true });
+	it('a malformed body gets 400 and another event is ignored: neither resumes', async () => {
+		const waiting = await run([{}]);
+		const malformed = await resumeWithCall(waiting, { body: { event: 'post.published', phone_id: 'x' }, query });
+		expect(malformed.webhook).toEqual({ noWebhookResponse: true });
 		expect(malformed.response.statusCode).toBe(400);
-		const other = await resume({ ...published, event: 'post.failed' });
-		expect(other.result.workflowData).toBeUndefined();
-		expect(other.result.webhookResponse).toEqual({ received: true, ignored: 'event post.failed is not post.published' });
+		expect(malformed.resumed).toBeUndefined();
+		const other = await resumeWithCall(waiting, { body: { ...published, event: 'post.failed' }, query });
+		expect(other.webhook).toEqual({ webhookResponse: { received: true, ignored: 'event post.failed is not post.published' } });
+		expect(other.resumed).toBeUndefined();
+	});
+
+	it('when the limit passes first, the workflow goes on with "not confirmed" and the task id', async () => {
+		const waiting = await run([{ row: 9 }], { waitLimitHours: 2 });
+		const taskId = farm.state.posts[0].task_id;
+		const until = new Date(waiting.run.waitTill!).toISOString();
+		const resumed = await resumeAfterTimeout(waiting);
+		expect(resumed.run.status).toBe('success');
+		expect(resumed.output).toEqual([
+			{
+				status: 'not_confirmed',
+				published: false,
+				task_id: taskId,
+				post_ref: 'row-9',
+				profile_id: READY,
+				waited_until: until,
+				message: `Not confirmed live: the farm did not call back by ${until}. The post may still go live later (task ${taskId}); raise Limit Wait Time if posts take longer.`,
+			},
+		]);
+		const [item] = resumed.run.data.resultData.runData['Farm Profile'].at(-1)!.data!.main[0]!;
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(itemsOutput(resumed)).toEqual([{ row: 9 }]);
+		expect(farm.state.requests).toBe(1); // going on is not posting again
+	});
+
+	it('has no task id for an execution that holds none (e.g. one that began waiting before this version)', () => {
+		const holding = (value: unknown) => ({ evaluateExpression: () => value }) as unknown as IWebhookFunctions;
+		expect(heldTaskId(holding({ status: 'not_confirmed', task_id: 'task_1' }))).toBe('task_1');
+		expect(heldTaskId(holding({ body: { ref: 'row-9' } }))).toBeNull();
+		expect(heldTaskId(holding({ status: 'not_confirmed', task_id: 7 }))).toBeNull();
+		const failing = { evaluateExpression: () => { throw new Error('no input'); } } as unknown as IWebhookFunctions;
+		expect(heldTaskId(failing)).toBeNull();
 	});
 });

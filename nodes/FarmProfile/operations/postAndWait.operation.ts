@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { readPostInput } from '../descriptions/postFields';
-import { rememberWaitingPost } from '../helpers/waitingPosts';
-import { POST_REF_PARAM, PROFILE_ID_PARAM, RESUME_SIGNATURE_PARAM } from '../../shared/correlation';
+import { holdForTimeout, notConfirmedItem } from '../helpers/waitingEntry';
+import { POST_REF_PARAM, PROFILE_ID_PARAM } from '../../shared/correlation';
 import { postAll } from './post.operation';
 
 /** The oldest n8n this operation is tested with; older ones may lack signed resume URLs. */
@@ -38,12 +38,12 @@ export async function executePostAndWait(this: IExecuteFunctions): Promise<INode
 	const [result] = await postAll(this, resumeUrl);
 	if (result.json.error !== undefined) return [[result]]; // continue-on-fail: nothing to wait for
 
-	const until = waitUntil(result.json, input.waitLimitHours, Date.now());
-	const signature = new URL(resumeUrl).searchParams.get(RESUME_SIGNATURE_PARAM);
-	if (signature) rememberWaitingPost(signature, String(result.json.task_id), until.getTime());
+	const posted = { ...result.json, post_ref: postRef };
+	const until = waitUntil(posted, input.waitLimitHours, Date.now());
 	await this.putExecutionToWait(until);
-	// Shown while the execution waits; the callback's data replaces it when the post goes live.
-	return [[{ json: { ...result.json, post_ref: postRef, waiting_until: until.toISOString() }, pairedItem: { item: 0 } }]];
+	holdForTimeout(this, notConfirmedItem(posted, until));
+	// Shown while the execution waits; the callback's item, or the held one, replaces it.
+	return [[{ json: { ...posted, waiting_until: until.toISOString() }, pairedItem: { item: 0 } }]];
 }
 
 /** The limit counts from the scheduled time when there is one: a post cannot go live before it. */

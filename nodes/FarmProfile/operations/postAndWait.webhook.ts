@@ -4,9 +4,8 @@
 
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { takeWaitingPost } from '../helpers/waitingPosts';
+import { heldTaskId, PUBLISHED_STATUS } from '../helpers/waitingEntry';
 import { callbackOutput, parseCallback, PUBLISHED_EVENT } from '../../shared/callback';
-import { RESUME_SIGNATURE_PARAM } from '../../shared/correlation';
 
 export async function postAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const parsed = parseCallback(this.getBodyData());
@@ -17,8 +16,7 @@ export async function postAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	if (parsed.callback.event !== PUBLISHED_EVENT) {
 		return { webhookResponse: { received: true, ignored: `event ${parsed.callback.event} is not ${PUBLISHED_EVENT}` } };
 	}
-	const query = this.getQueryData() as Record<string, unknown>;
-	const output = callbackOutput(parsed.callback, query, new Date());
-	const taskId = takeWaitingPost(query[RESUME_SIGNATURE_PARAM]);
-	return { workflowData: [[{ json: { ...output, task_id: taskId, status: 'published' } }]] };
+	const output = callbackOutput(parsed.callback, this.getQueryData() as Record<string, unknown>, new Date());
+	const json = { ...output, task_id: heldTaskId(this), status: PUBLISHED_STATUS, published: true };
+	return { workflowData: [[{ json, pairedItem: { item: 0 } }]] };
 }
