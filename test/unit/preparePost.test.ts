@@ -73,8 +73,24 @@ describe('preparePost', () => {
 
 	it('sends a supplied callback URL exactly as given, unchecked and uncorrelated', () => {
 		const supplied = 'http://n8n.internal:5678/webhook-waiting/9?signature=abc';
-		const result = preparePost({ ...valid, webhookUrl: undefined }, { ...context, suppliedWebhookUrl: supplied });
+		const result = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, suppliedWebhookUrl: supplied });
 		expect(result.ok && result.post.body.webhook_url).toBe(supplied);
+	});
+
+	it('refuses a draft when the node waits for the post to go live: a draft never does', () => {
+		const waiting = { ...context, suppliedWebhookUrl: 'http://n8n.internal:5678/webhook-waiting/9?signature=abc' };
+		const result = preparePost({ ...valid, webhookUrl: undefined }, waiting);
+		expect(result).toEqual({
+			ok: false,
+			issues: [
+				{
+					field: 'Publish Live',
+					problem: 'is off, so the post would be saved as a draft and never go live',
+					fix: 'turn on Publish Live to wait for the post to go live, or use Post to Farm Profile to save drafts',
+				},
+			],
+		});
+		expect(preparePost({ ...valid, webhookUrl: undefined, isLive: 'true' }, waiting).ok).toBe(true);
 	});
 
 	it('trims pasted values', () => {

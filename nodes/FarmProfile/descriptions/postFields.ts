@@ -120,7 +120,15 @@ export const postFields: INodeProperties[] = [
 		name: 'draftNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { operation: POSTING_OPERATIONS, isLive: [false] } },
+		displayOptions: { show: { operation: OPERATIONS_WITH_WEBHOOK_URL, isLive: [false] } },
+	},
+	{
+		displayName:
+			'Turn on Publish Live: this operation waits for the post to go live, and a draft never does',
+		name: 'waitDraftNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { operation: ['sendAndWait'], isLive: [false] } },
 	},
 	{
 		displayName: 'Additional Fields',

@@ -32,8 +32,9 @@ export interface PrepareContext {
 	timezone: string;
 	newReference: () => string;
 	/**
-	 * A callback URL the node supplies itself (e.g. a signed resume URL). It is sent exactly as given:
-	 * not checked as a user field, and not given correlation parameters.
+	 * The callback URL of a node that waits for it (n8n's signed resume URL). It is sent exactly as
+	 * given: not checked as a user field, and not given correlation parameters. A draft is refused
+	 * then: it never goes live, so the wait could only time out.
 	 */
 	suppliedWebhookUrl?: string;
 }
@@ -73,6 +74,11 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 	const isLive = toBoolean(input.isLive);
 	if (isLive === undefined) {
 		note('isLive', { problem: `is "${String(input.isLive)}"`, fix: 'set it to true or false' });
+	} else if (isLive === false && context.suppliedWebhookUrl !== undefined) {
+		note('isLive', {
+			problem: 'is off, so the post would be saved as a draft and never go live',
+			fix: 'turn on Publish Live to wait for the post to go live, or use Post to Farm Profile to save drafts',
+		});
 	}
 
 	let executeAt: number | undefined;
