@@ -181,7 +181,9 @@ class N8nInstance {
 	}
 
 	/** Starts `n8n start` and resolves once the editor answers. */
+	/** Starts `n8n start` and returns once it has finished starting up, not just once it listens. */
 	async start({ timeoutMs = 120_000 } = {}) {
+		const outputBefore = this.serverOutput.length;
 		this.server = spawn(this.host.nodeBin, [this.host.n8nBin, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		// n8n runs in its own process group (so stop() can end its task runner too); never leave it behind.
 		const pid = this.server.pid;
@@ -203,12 +205,9 @@ class N8nInstance {
 		while (Date.now() < deadline) {
 			const code = await Promise.race([exited.then((c) => ({ exited: c })), sleep(500).then(() => null)]);
 			if (code) throw new Error(`n8n start exited (${code.exited})\n${this.serverOutput.slice(-3000)}`);
-			try {
-				const response = await fetch(`${this.baseUrl}/healthz`);
-				if (response.ok) return;
-			} catch {
-				// not listening yet
-			}
+			// n8n answers health checks and even webhooks before its start-up is done (crash recovery,
+			// REST routes); the start command's last line says it is.
+			if (this.serverOutput.indexOf(STARTED_LINE, outputBefore) !== -1) return;
 		}
 		throw new Error(`n8n did not start within ${timeoutMs} ms\n${this.serverOutput.slice(-3000)}`);
 	}
@@ -299,6 +298,8 @@ class N8nInstance {
 		fs.rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }
+
+const STARTED_LINE = 'Editor is now accessible via';
 
 /** A pause that never keeps the process alive by itself (several race against a process exit). */
 function sleep(ms) {

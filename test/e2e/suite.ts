@@ -276,6 +276,7 @@ export function endToEndSuite(major: 1 | 2) {
 				post_ref: `wait-${major}`,
 				profile_id: READY.profile_id,
 				task_id: post.task_id,
+				published: true,
 			});
 			expect(JSON.stringify(record.body)).not.toContain('signature');
 		});
@@ -305,17 +306,22 @@ export function endToEndSuite(major: 1 | 2) {
 			}
 		});
 
-		it('Post and Wait for Publish: when the limit passes first, the workflow goes on without a post_url', async () => {
+		it('Post and Wait for Publish: when the limit passes first, the workflow goes on with "not confirmed" and the task id', async () => {
 			sandbox.config.callbackDelayMs = 600_000;
 			try {
 				const post = await startWaiting(TIMEOUT_HOOK, `timeout-${major}`);
 				// Limit 0.01 h = 36 s; n8n looks for due executions about once a minute.
 				const [record] = await sandbox.waitForRecords(1, 150_000);
-				// n8n passes the node's input item on unchanged (it runs none of the node's code then).
-				expect(post.task_id).toBeTruthy();
+				expect(record.body).toMatchObject({
+					status: 'not_confirmed',
+					published: false,
+					task_id: post.task_id,
+					post_ref: `timeout-${major}`,
+					profile_id: READY.profile_id,
+					message: expect.stringContaining(`Not confirmed live: the farm did not call back by`),
+				});
 				expect(record.body.post_url).toBeUndefined();
-				expect(record.body.status).toBeUndefined();
-				expect(record.body.body).toEqual({ ref: `timeout-${major}` });
+				expect(sandbox.state.posts).toHaveLength(1);
 			} finally {
 				sandbox.config.callbackDelayMs = 300;
 			}
@@ -331,6 +337,21 @@ export function endToEndSuite(major: 1 | 2) {
 			const bad = await test('sk-wrong-key-000');
 			expect(bad.json.data).toMatchObject({ status: 'Error' });
 			expect(sandbox.state.posts).toHaveLength(0);
+		});
+
+		it('Post and Wait for Publish: a post waiting through an n8n restart resumes with its task id', async () => {
+			sandbox.config.callbackDelayMs = 600_000;
+			try {
+				const post = await startWaiting(WAIT_HOOK, `restart-${major}`);
+				await n8n.stop();
+				await n8n.start(); // returns once n8n has fully started: see N8nInstance.start
+				const published = { event: 'post.published', phone_id: READY.phone_id, post_url: 'https://www.tiktok.com/@rita.ready/video/2' };
+				expect((await callBack(String(post.body.webhook_url), published)).status).toBe(200);
+				const [record] = await sandbox.waitForRecords(1);
+				expect(record.body).toMatchObject({ status: 'published', post_ref: `restart-${major}`, task_id: post.task_id, post_url: published.post_url });
+			} finally {
+				sandbox.config.callbackDelayMs = 300;
+			}
 		});
 	});
 }
