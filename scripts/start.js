@@ -90,8 +90,11 @@ async function main() {
 	say('');
 	say(`ready: open ${n8n.baseUrl}`);
 	say(`  log in as ${OWNER.email} / ${OWNER.password}`);
-	say(`  "${workflows[0].name}": open it and click "Execute workflow"; about 5 s later the sandbox`);
-	say(`  calls back, "${trigger.name}" runs, and both records appear at ${sandbox.url}/_sandbox/state`);
+	const named = (id) => workflows.find((workflow) => workflow.id === id).name;
+	say(`  "${named('farmExamplePost1')}": open it and click "Execute workflow"; about 5 s later the`);
+	say(`  sandbox calls back, "${trigger.name}" runs, and both records appear at ${sandbox.url}/_sandbox/state`);
+	say(`  "${named('farmExampleWait1')}": the same in one execution, which waits`);
+	say('  for the callback and goes on with the live link');
 	say('  Ctrl-C stops everything');
 }
 

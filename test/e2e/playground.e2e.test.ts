@@ -51,7 +51,7 @@ afterAll(async () => {
 
 async function sandboxState() {
 	return (await (await fetch(`http://127.0.0.1:${sandboxPort}/_sandbox/state`)).json()) as {
-		posts: Array<{ body: Record<string, unknown> }>;
+		posts: Array<{ body: Record<string, unknown>; task_id: string }>;
 		records: Array<{ body: Record<string, unknown> }>;
 	};
 }
@@ -83,6 +83,26 @@ it('runs the example loop: post, notify, callback, correlate, record', async () 
 			expect.objectContaining({ row_id: ref, profile_id: '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f', live_url: expect.stringContaining('tiktok.com') }),
 		]),
 	);
+});
+
+it('runs the wait example: post, wait in the same execution, go on with the live link', async () => {
+	const cli = await N8nInstance.create({ major: 2, userFolder: join(dir, 'n8n-2'), port: n8nPort });
+	// The CLI reports a run that ends waiting as not successful; the running n8n resumes it.
+	await cli.execute('farmExampleWait1');
+
+	const deadline = Date.now() + 60_000;
+	const live = (state: Awaited<ReturnType<typeof sandboxState>>) =>
+		state.records.map((record) => String(record.body.message)).filter((message) => message.startsWith('Live:'));
+	let state = await sandboxState();
+	while (live(state).length === 0 && Date.now() < deadline) {
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		state = await sandboxState();
+	}
+	const post = state.posts.find((p) => new URL(String(p.body.webhook_url)).pathname.startsWith('/webhook-waiting/'));
+	expect(post?.body).toMatchObject({ media_type: 'slideshow', is_live: true });
+	expect(live(state)).toEqual([
+		expect.stringMatching(new RegExp(`^Live: https://www\\.tiktok\\.com/\\S+ \\(task ${String(post?.task_id)}, ref wait-\\d{8}\\)$`)),
+	]);
 });
 
 it('stops everything on Ctrl-C', async () => {
