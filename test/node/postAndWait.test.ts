@@ -68,6 +68,19 @@ describe('posting and waiting', () => {
 		expect(farm.state.requests).toBe(0);
 	});
 
+	it("refuses before sending when n8n's resume URL is on this machine and the farm API is not", async () => {
+		// The harness's n8n gives resume URLs on 127.0.0.1, as an n8n without WEBHOOK_URL gives localhost ones.
+		const result = await runFarmProfileNode({
+			items: [{}],
+			credentials: { apiKey: API_KEY, baseUrl: 'https://farm-api.invalid' },
+			parameters: parameters(),
+		});
+		expect(result.error?.message).toBe("n8n's WEBHOOK_URL gives resume URLs on 127.0.0.1, which the farm API cannot reach [item 0]");
+		expect(result.error?.description).toContain('Nothing was sent');
+		expect(result.run.status).toBe('error');
+		expect(JSON.stringify(result.error)).not.toContain('/webhook-waiting/');
+	});
+
 	it('does not wait when the post fails, and keeps the resume URL out of the error', async () => {
 		farm.injectFault({ mode: 'status', status: 400, body: { detail: 'echo' } });
 		const result = await run([{}]);

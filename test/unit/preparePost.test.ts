@@ -2,7 +2,7 @@ import type { PostInput } from '../../nodes/FarmProfile/descriptions/postFields'
 import { preparePost, type PrepareContext } from '../../nodes/FarmProfile/helpers/preparePost';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
-const context: PrepareContext = { now: NOW, timezone: 'UTC', newReference: () => 'generated-ref' };
+const context: PrepareContext = { now: NOW, timezone: 'UTC', newReference: () => 'generated-ref', farmIsPrivate: false };
 
 const valid: PostInput = {
 	profileId: '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f',
@@ -72,13 +72,13 @@ describe('preparePost', () => {
 	});
 
 	it('sends a supplied callback URL exactly as given, unchecked and uncorrelated', () => {
-		const supplied = 'http://n8n.internal:5678/webhook-waiting/9?signature=abc';
+		const supplied = 'https://n8n.example.com/webhook-waiting/9?signature=abc';
 		const result = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, suppliedWebhookUrl: supplied });
 		expect(result.ok && result.post.body.webhook_url).toBe(supplied);
 	});
 
 	it('refuses a draft when the node waits for the post to go live: a draft never does', () => {
-		const waiting = { ...context, suppliedWebhookUrl: 'http://n8n.internal:5678/webhook-waiting/9?signature=abc' };
+		const waiting = { ...context, suppliedWebhookUrl: 'https://n8n.example.com/webhook-waiting/9?signature=abc' };
 		const result = preparePost({ ...valid, webhookUrl: undefined }, waiting);
 		expect(result).toEqual({
 			ok: false,
@@ -91,6 +91,34 @@ describe('preparePost', () => {
 			],
 		});
 		expect(preparePost({ ...valid, webhookUrl: undefined, isLive: 'true' }, waiting).ok).toBe(true);
+	});
+
+	it('refuses callback addresses a farm API on the internet cannot reach, and allows them for a local farm', () => {
+		const local = 'http://localhost:5678/webhook/abc/webhook?token=s3cret';
+		expect(issuesOf({ webhookUrl: local })).toEqual([
+			{
+				field: 'Webhook URL',
+				problem: 'points at localhost:5678, which the farm API cannot reach',
+				fix: "paste the trigger's Production URL with n8n's public address (n8n's WEBHOOK_URL setting must be that address)",
+			},
+		]);
+		expect(preparePost({ ...valid, webhookUrl: local }, { ...context, farmIsPrivate: true }).ok).toBe(true);
+
+		const resume = 'http://localhost:5678/webhook-waiting/9/farm?signature=abc';
+		const waiting = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, suppliedWebhookUrl: resume });
+		expect(waiting).toEqual({
+			ok: false,
+			issues: [
+				{
+					field: "n8n's WEBHOOK_URL",
+					problem: 'gives resume URLs on localhost:5678, which the farm API cannot reach',
+					fix: "set n8n's WEBHOOK_URL environment variable to its public https:// address and restart n8n, or use Post to Farm Profile with a reachable trigger URL",
+				},
+			],
+		});
+		expect(JSON.stringify(waiting)).not.toContain('signature');
+		const sandboxed = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, farmIsPrivate: true, suppliedWebhookUrl: resume });
+		expect(sandboxed.ok).toBe(true);
 	});
 
 	it('trims pasted values', () => {

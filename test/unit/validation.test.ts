@@ -4,7 +4,8 @@ import {
 	checkPublicUrl,
 	checkUuid,
 	isLoopbackHost,
-	isLoopbackUrl,
+	isPrivateHost,
+	isPrivateUrl,
 } from '../../nodes/FarmProfile/helpers/validation';
 
 describe('checkPublicUrl', () => {
@@ -34,12 +35,23 @@ describe('checkPublicUrl', () => {
 	});
 });
 
-describe('isLoopbackUrl', () => {
-	it('is true only for a parseable URL on this machine', () => {
-		expect(isLoopbackUrl('http://127.0.0.1:4010')).toBe(true);
-		expect(isLoopbackUrl('https://api.algorhythm.app')).toBe(false);
-		expect(isLoopbackUrl('not a url')).toBe(false);
-	});
+describe('isPrivateHost and isPrivateUrl', () => {
+	it.each([
+		['10.1.2.3', true],
+		['172.20.0.1', true],
+		['192.168.1.10', true],
+		['[fd00::1]', true],
+		['n8n.internal', true],
+		['cdn.example.com', false],
+		['172.32.0.1', false],
+	])('host %s is private: %s', (host, expected) => expect(isPrivateHost(host)).toBe(expected));
+
+	it.each([
+		['http://127.0.0.1:4010', true],
+		['http://localhost:5678/webhook-waiting/1', true],
+		['https://api.algorhythm.app', false],
+		['not a url', false],
+	])('URL %s is private: %s', (url, expected) => expect(isPrivateUrl(url)).toBe(expected));
 });
 
 describe('isLoopbackHost', () => {

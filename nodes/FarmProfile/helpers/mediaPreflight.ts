@@ -4,7 +4,7 @@
 
 import type { MediaType } from '../descriptions/postFields';
 import { isMp4, movieDurationSeconds } from './mp4Header';
-import { isLoopbackHost, type Problem } from './validation';
+import { isLoopbackHost, isPrivateHost, type Problem } from './validation';
 import { checkSlideNames, findCentralDirectory, readEntryNames, ZIP_TAIL_BYTES } from './zipEntries';
 
 export interface MediaResponse {
@@ -157,16 +157,4 @@ function sizeOf(response: MediaResponse): number | undefined {
 	if (range) return Number(range[1]);
 	const length = header(response, 'content-length');
 	return length === undefined ? undefined : Number(length);
-}
-
-/** Loopback, private, link-local and unspecified addresses, by name or literal IP. */
-export function isPrivateHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (isLoopbackHost(host) || host === '0.0.0.0' || host === '::' || host.endsWith('.local') || host.endsWith('.internal')) return true;
-	const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
-	if (v4) {
-		const [a, b] = [Number(v4[1]), Number(v4[2])];
-		return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || a === 0;
-	}
-	return /^(fc|fd|fe80)/.test(host);
 }

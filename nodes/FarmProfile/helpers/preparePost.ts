@@ -9,6 +9,7 @@ import {
 	checkNotEmpty,
 	checkPublicUrl,
 	checkUuid,
+	isPrivateUrl,
 	type Problem,
 } from './validation';
 
@@ -31,6 +32,8 @@ export interface PrepareContext {
 	now: number;
 	timezone: string;
 	newReference: () => string;
+	/** Whether the farm API (its Base URL) is on this machine or a private network, as a sandbox is. */
+	farmIsPrivate: boolean;
 	/**
 	 * The callback URL of a node that waits for it (n8n's signed resume URL). It is sent exactly as
 	 * given: not checked as a user field, and not given correlation parameters. A draft is refused
@@ -65,10 +68,26 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 	note('soundId', checkNotEmpty(soundId, 'the TikTok sound ID'));
 	note('title', checkNotEmpty(title, 'the title shown on the post'));
 
+	// A farm API on the internet cannot call back to a private address: the post would go out and
+	// its callback be lost.
+	const unreachable = (url: string) => !context.farmIsPrivate && isPrivateUrl(url);
 	let webhookUrl = context.suppliedWebhookUrl;
 	if (webhookUrl === undefined) {
 		webhookUrl = text(input.webhookUrl);
-		note('webhookUrl', checkPublicUrl(webhookUrl, "the Farm Profile Trigger's Production URL"));
+		const problem = checkPublicUrl(webhookUrl, "the Farm Profile Trigger's Production URL");
+		note('webhookUrl', problem);
+		if (!problem && unreachable(webhookUrl)) {
+			note('webhookUrl', {
+				problem: `points at ${new URL(webhookUrl).host}, which the farm API cannot reach`,
+				fix: "paste the trigger's Production URL with n8n's public address (n8n's WEBHOOK_URL setting must be that address)",
+			});
+		}
+	} else if (unreachable(webhookUrl)) {
+		issues.push({
+			field: "n8n's WEBHOOK_URL",
+			problem: `gives resume URLs on ${new URL(webhookUrl).host}, which the farm API cannot reach`,
+			fix: "set n8n's WEBHOOK_URL environment variable to its public https:// address and restart n8n, or use Post to Farm Profile with a reachable trigger URL",
+		});
 	}
 
 	const isLive = toBoolean(input.isLive);

@@ -13,7 +13,7 @@ import { applyGuards } from '../helpers/postingGuards';
 import { preparePost } from '../helpers/preparePost';
 import { ledgerKey, RunLedger } from '../helpers/runLedger';
 import { connectFarmApi, type FarmApi } from '../helpers/transport';
-import { isLoopbackUrl } from '../helpers/validation';
+import { isPrivateUrl } from '../helpers/validation';
 import { RESUME_SIGNATURE_PARAM, TOKEN_PARAM } from '../../shared/correlation';
 
 /**
@@ -32,10 +32,12 @@ export async function executePost(this: IExecuteFunctions): Promise<INodeExecuti
  */
 export async function postAll(ctx: IExecuteFunctions, suppliedWebhookUrl?: string): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
+	const api = await connectFarmApi(ctx);
 	const run: RunContext = {
 		timezone: ctx.getTimezone(),
 		ledger: new RunLedger(`${ctx.getExecutionId()}:${ctx.getNode().name}`, Date.now()),
-		api: await connectFarmApi(ctx),
+		api,
+		farmIsPrivate: isPrivateUrl(api.baseUrl),
 		history: new PostHistory(ctx.getWorkflowStaticData('node'), Date.now()),
 		suppliedWebhookUrl,
 	};
@@ -58,17 +60,20 @@ interface RunContext {
 	timezone: string;
 	ledger: RunLedger;
 	api: FarmApi;
+	/** A farm API on this machine or a private network (a sandbox) may reach private addresses. */
+	farmIsPrivate: boolean;
 	history: PostHistory;
 	suppliedWebhookUrl?: string;
 }
 
 async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject> {
-	const { ledger, api, history } = run;
+	const { ledger, api, history, farmIsPrivate } = run;
 	const input = readPostInput(ctx, itemIndex);
 	const prepared = preparePost(input, {
 		now: Date.now(),
 		timezone: run.timezone,
 		newReference: randomUUID,
+		farmIsPrivate,
 		suppliedWebhookUrl: run.suppliedWebhookUrl,
 	});
 	if (!prepared.ok) throw invalidFieldsError(ctx.getNode(), prepared.issues, itemIndex);
@@ -89,8 +94,7 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 	const { post } = guarded;
 
 	if (input.guards.preflight) {
-		const allowPrivateHosts = isLoopbackUrl(api.baseUrl);
-		const problem = await preflightMedia(httpMediaFetch(ctx), post.body.media_url, post.body.media_type, { allowPrivateHosts });
+		const problem = await preflightMedia(httpMediaFetch(ctx), post.body.media_url, post.body.media_type, { allowPrivateHosts: farmIsPrivate });
 		if (problem) throw invalidFieldsError(ctx.getNode(), [{ field: 'Media URL', ...problem }], itemIndex);
 	}
 
