@@ -59,11 +59,12 @@ describe('package.json', () => {
 		const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root }).toString());
 		const files: string[] = packed.files.map((file: { path: string }) => file.path);
 		const outside = files.filter((file) => !file.startsWith('dist/'));
-		expect(outside.sort()).toEqual(['LICENSE', 'README.md', 'index.js', 'package.json']);
+		expect(outside.sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
 		expect(files.some((file) => /\.test\.|\/test\//.test(file))).toBe(false);
 	});
 
-	it('exposes the nodes and credential through index.js, the package main', () => {
+	it('exposes the nodes and credential through index.js, the package main (built into dist/)', () => {
+		expect(pkg.main).toBe('dist/index.js');
 		const main = require(join(root, pkg.main));
 		expect(Object.keys(main.nodes).sort()).toEqual(['FarmProfile', 'FarmProfileTrigger']);
 		expect(Object.keys(main.credentials)).toEqual(['FarmProfileApi']);
