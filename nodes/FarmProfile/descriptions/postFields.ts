@@ -199,7 +199,7 @@ export const postFields: INodeProperties[] = [
 				typeOptions: { minValue: 0.01 },
 				displayOptions: { show: { '/operation': ['sendAndWait'] } },
 				description:
-					'How long to wait for the post to go live, counted from its Scheduled Time when it has one. When the limit passes first, the workflow goes on without a post_url (see the README).',
+					'How long to wait for the post to go live, counted from its Scheduled Time when it has one. When the limit passes first, the workflow goes on with status not_confirmed and the task ID.',
 			},
 			{
 				displayName: 'Max Posts per Profile per Day',
