@@ -26,6 +26,16 @@ function makeMp4(seconds, { moovAtEnd = false, mdatBytes = 1024 } = {}) {
 	return moovAtEnd ? Buffer.concat([ftyp, mdat, moov]) : Buffer.concat([ftyp, moov, mdat]);
 }
 
+/** A little-endian zip record of `size` bytes, with [offset, bits, value] fields set. */
+function zipRecord(size, fields) {
+	const record = Buffer.alloc(size);
+	for (const [offset, bits, value] of fields) {
+		if (bits === 16) record.writeUInt16LE(value, offset);
+		else record.writeUInt32LE(value, offset);
+	}
+	return record;
+}
+
 /** A zip holding `names`, each a few bytes, stored without compression. */
 function makeZip(names) {
 	const locals = [];
@@ -35,33 +45,14 @@ function makeZip(names) {
 		const data = Buffer.from(`data of ${name}`);
 		const nameBytes = Buffer.from(name, 'utf8');
 		const crc = zlib.crc32(data);
-		const local = Buffer.alloc(30);
-		local.writeUInt32LE(0x04034b50, 0);
-		local.writeUInt16LE(20, 4);
-		local.writeUInt32LE(crc, 14);
-		local.writeUInt32LE(data.length, 18);
-		local.writeUInt32LE(data.length, 22);
-		local.writeUInt16LE(nameBytes.length, 26);
-		locals.push(local, nameBytes, data);
-		const central = Buffer.alloc(46);
-		central.writeUInt32LE(0x02014b50, 0);
-		central.writeUInt16LE(20, 4);
-		central.writeUInt16LE(20, 6);
-		central.writeUInt32LE(crc, 16);
-		central.writeUInt32LE(data.length, 20);
-		central.writeUInt32LE(data.length, 24);
-		central.writeUInt16LE(nameBytes.length, 28);
-		central.writeUInt32LE(offset, 42);
-		centrals.push(central, nameBytes);
+		// crc, both sizes and the name's length: at 14 in a local header, at 16 in a central one.
+		const shared = (at) => [[at, 32, crc], [at + 4, 32, data.length], [at + 8, 32, data.length], [at + 12, 16, nameBytes.length]];
+		locals.push(zipRecord(30, [[0, 32, 0x04034b50], [4, 16, 20], ...shared(14)]), nameBytes, data);
+		centrals.push(zipRecord(46, [[0, 32, 0x02014b50], [4, 16, 20], [6, 16, 20], ...shared(16), [42, 32, offset]]), nameBytes);
 		offset += 30 + nameBytes.length + data.length;
 	}
 	const directory = Buffer.concat(centrals);
-	const end = Buffer.alloc(22);
-	end.writeUInt32LE(0x06054b50, 0);
-	end.writeUInt16LE(names.length, 8);
-	end.writeUInt16LE(names.length, 10);
-	end.writeUInt32LE(directory.length, 12);
-	end.writeUInt32LE(offset, 16);
+	const end = zipRecord(22, [[0, 32, 0x06054b50], [8, 16, names.length], [10, 16, names.length], [12, 32, directory.length], [16, 32, offset]]);
 	return Buffer.concat([...locals, directory, end]);
 }
 
