@@ -30,9 +30,7 @@ function log(message) {
 }
 
 function run(cmd, args, options) {
-	const started = Date.now();
 	execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
-	return (Date.now() - started) / 1000;
 }
 
 /** A folder that is complete only once its `.ready` marker exists; half-done installs are redone. */
