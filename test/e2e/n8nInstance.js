@@ -142,16 +142,18 @@ class N8nInstance {
 	}
 
 	async importCredentials(credentials) {
-		const file = path.join(this.userFolder, 'credentials.import.json');
-		fs.writeFileSync(file, JSON.stringify(credentials));
-		await this.cliOk(['import:credentials', `--input=${file}`]);
-		fs.rmSync(file);
+		await this.importFile('import:credentials', credentials);
 	}
 
 	async importWorkflows(workflows) {
-		const file = path.join(this.userFolder, 'workflows.import.json');
-		fs.writeFileSync(file, JSON.stringify(workflows));
-		await this.cliOk(['import:workflow', `--input=${file}`]);
+		await this.importFile('import:workflow', workflows);
+	}
+
+	/** Hands n8n's import command a file holding `entries`, removed afterwards. */
+	async importFile(command, entries) {
+		const file = path.join(this.userFolder, `${command.replace(':', '-')}.json`);
+		fs.writeFileSync(file, JSON.stringify(entries));
+		await this.cliOk([command, `--input=${file}`]);
 		fs.rmSync(file);
 	}
 
@@ -180,7 +182,6 @@ class N8nInstance {
 		return { ok: result.code === 0, data, stdout: result.stdout, stderr: result.stderr, maxRssKb: result.maxRssKb };
 	}
 
-	/** Starts `n8n start` and resolves once the editor answers. */
 	/** Starts `n8n start` and returns once it has finished starting up, not just once it listens. */
 	async start({ timeoutMs = 120_000 } = {}) {
 		const outputBefore = this.serverOutput.length;
