@@ -10,7 +10,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n } = require('../../scripts/n8n-host');
+const { ensureN8n, n8nEnv } = require('../../scripts/n8n-host');
 
 const ROOT = path.join(__dirname, '..', '..');
 const PACKAGE_NAME = 'n8n-nodes-farm-profile';
@@ -78,32 +78,7 @@ class N8nInstance {
 	}
 
 	env() {
-		const env = {
-			...process.env,
-			...this.host.env,
-			N8N_USER_FOLDER: this.userFolder,
-			DB_TYPE: 'sqlite',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PORT: String(this.port),
-			N8N_PROTOCOL: 'http',
-			WEBHOOK_URL: `${this.baseUrl}/`,
-			N8N_SECURE_COOKIE: 'false',
-			GENERIC_TIMEZONE: 'UTC',
-			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
-			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			...this.extraEnv,
-		};
-		// The test runner's own variables must not leak into n8n (jest sets NODE_ENV=test, and the tests
-		// silence n8n-core's logger, through which `n8n execute` prints its result).
-		delete env.NODE_ENV;
-		delete env.NODE_OPTIONS;
-		delete env.N8N_LOG_LEVEL;
-		return env;
+		return n8nEnv(this.host, { userFolder: this.userFolder, port: this.port, brokerPort: this.brokerPort, extra: this.extraEnv });
 	}
 
 	/**
