@@ -39,9 +39,19 @@ const run = (farm: FarmSandbox, count: number, options: Record<string, unknown>,
 		parameters: parameters(options, extra),
 	});
 
-it('spaces requests at the chosen rate', async () => {
+it('sends a batch within the limit at once, and holds the one past it until the window allows', async () => {
+	const farm = await startSandbox({ rateLimit: { limit: 3, windowMs: 1_000 } });
+	const result = await run(farm, 4, { requestsPerMinute: 3, rateLimitWindow: 1 });
+	expect(result.error).toBeUndefined();
+	expect(farm.state.requests).toBe(4); // no 429: the fourth waited for the first to leave the window
+	const times = farm.state.posts.map((post) => Date.parse(post.received_at));
+	expect(times[2] - times[0]).toBeLessThan(500);
+	expect(times[3] - times[0]).toBeGreaterThanOrEqual(1_020 - 100);
+});
+
+it('spaces requests evenly when asked to', async () => {
 	const farm = await startSandbox({});
-	const result = await run(farm, 4, { requestsPerMinute: 120 }); // one every 510 ms
+	const result = await run(farm, 4, { requestsPerMinute: 120, pacing: 'even' }); // one every 510 ms
 	expect(result.error).toBeUndefined();
 	// Pacing spaces the moments requests are sent; arrival adds a few ms of network time each, and the
 	// first request also sets up the connection, so its arrival is the least exact.

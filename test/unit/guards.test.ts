@@ -12,7 +12,7 @@ describe('normaliseMediaUrl', () => {
 });
 
 describe('findDuplicate', () => {
-	const record = (at: number, extra: Partial<PostRecord> = {}): PostRecord => ({ media: 'https://cdn/a.mp4', at, slot: at, taskId: 't1', ...extra });
+	const record = (at: number, extra: Partial<PostRecord> = {}): PostRecord => ({ id: `r${at}`, media: 'https://cdn/a.mp4', at, slot: at, taskId: 't1', ...extra });
 
 	it('finds the same media within the window only', () => {
 		expect(findDuplicate([record(0)], 'https://cdn/a.mp4', 23 * H, 24 * H)).toEqual(record(0));
@@ -25,6 +25,9 @@ describe('findDuplicate', () => {
 		expect(describeDuplicate(record(0), 24).problem).toBe('was already posted to this profile at 1970-01-01T00:00:00.000Z (task t1)');
 		expect(describeDuplicate(record(0, { taskId: null, uncertain: true }), 24).problem).toContain('left open whether it was posted');
 		expect(describeDuplicate(record(0), 24).fix).toContain('1970-01-02T00:00:00.000Z');
+		expect(describeDuplicate(record(0, { taskId: null, pending: true }), 24).problem).toBe(
+			'is being posted to this profile right now by another execution (since 1970-01-01T00:00:00.000Z)',
+		);
 	});
 });
 
@@ -70,17 +73,72 @@ describe('nextFreeSlot', () => {
 });
 
 describe('PostHistory', () => {
-	it('keeps records per profile in the static data object, assigning it whole', () => {
-		const store: Record<string, unknown> = {};
-		new PostHistory(store as never, 0).add('p1', { media: 'm', at: 0, slot: 0, taskId: 't' });
-		expect(store.farmProfilePosts).toEqual({ p1: [{ media: 'm', at: 0, slot: 0, taskId: 't' }] });
-		expect(new PostHistory(store as never, 1).forProfile('p1')).toHaveLength(1);
-		expect(new PostHistory(store as never, 1).forProfile('p2')).toEqual([]);
+	let n = 0;
+	const team = () => `team-${++n}`; // the history is process-wide: each test its own team
+	const now = Date.now();
+	// A guard that claims the media when no record holds it: enough to see what the history does.
+	const claimUnlessHeld = (media: string) => (records: PostRecord[]) => {
+		const held = records.find((r) => r.media === media);
+		return { result: held ?? null, claim: held ? undefined : { media, slot: now } };
+	};
+	const saved = (store: Record<string, unknown>, profile = 'p1') =>
+		((store.farmProfilePosts ?? {}) as Record<string, PostRecord[]>)[profile] ?? [];
+
+	it('reserves in the same step as the check: a second claim sees the first at once', () => {
+		const history = new PostHistory(team(), {} as never, now);
+		const first = history.reserve('p1', now, claimUnlessHeld('m'));
+		const second = history.reserve('p1', now, claimUnlessHeld('m'));
+		expect(first.result).toBeNull();
+		expect(second.result).toMatchObject({ media: 'm', pending: true });
+	});
+
+	it('frees what it released, and keeps confirmed and unclear posts', () => {
+		const history = new PostHistory(team(), {} as never, now);
+		history.reserve('p1', now, claimUnlessHeld('a')).reservation.release();
+		history.reserve('p1', now, claimUnlessHeld('b')).reservation.confirm('task-b');
+		history.reserve('p1', now, claimUnlessHeld('c')).reservation.keepUncertain();
+		const records = history.forProfile('p1', now);
+		expect(records.map((r) => [r.media, r.taskId, Boolean(r.uncertain), Boolean(r.pending)])).toEqual([
+			['b', 'task-b', false, false],
+			['c', null, true, false],
+		]);
+	});
+
+	it('guards the profile, not the workflow: two workflows with one key share it, other keys do not', () => {
+		const key = team();
+		new PostHistory(key, {} as never, now).reserve('p1', now, claimUnlessHeld('m')).reservation.confirm('t');
+		expect(new PostHistory(key, {} as never, now).forProfile('p1', now)).toHaveLength(1);
+		expect(new PostHistory(team(), {} as never, now).forProfile('p1', now)).toEqual([]);
+	});
+
+	it('writes every settled post into the static data of each running execution that knows the profile', () => {
+		const key = team();
+		const storeA: Record<string, unknown> = {};
+		const storeB: Record<string, unknown> = {};
+		const a = new PostHistory(key, storeA as never, now);
+		const b = new PostHistory(key, storeB as never, now);
+		a.reserve('p1', now, claimUnlessHeld('from-a')).reservation.confirm('ta');
+		b.reserve('p1', now, claimUnlessHeld('from-b')).reservation.confirm('tb');
+		// Whichever of the two executions n8n saves last, both posts are in what it saves.
+		expect(saved(storeA).map((r) => r.media)).toEqual(['from-a', 'from-b']);
+		expect(saved(storeB).map((r) => r.media)).toEqual(['from-a', 'from-b']);
+		// A reservation still waiting for the API is never saved.
+		a.reserve('p1', now, claimUnlessHeld('waiting'));
+		expect(saved(storeA).map((r) => r.media)).not.toContain('waiting');
+	});
+
+	it('merges what static data kept (a restart, another worker), never dropping it', () => {
+		const old = { media: 'kept', at: now - 3_600_000, slot: now - 3_600_000, taskId: 'old' };
+		const store: Record<string, unknown> = { farmProfilePosts: { p1: [old] } }; // saved before records had ids
+		const history = new PostHistory(team(), store as never, now);
+		new PostHistory(team(), store as never, now); // loading it again adds nothing twice
+		expect(history.forProfile('p1', now)).toHaveLength(1);
+		history.reserve('p1', now, claimUnlessHeld('new')).reservation.confirm('t');
+		expect(saved(store).map((r) => r.media)).toEqual(['kept', 'new']);
 	});
 
 	it('forgets records older than 30 days', () => {
-		const store: Record<string, unknown> = {};
-		new PostHistory(store as never, 0).add('p1', { media: 'm', at: 0, slot: 0, taskId: 't' });
-		expect(new PostHistory(store as never, 31 * DAY_MS).forProfile('p1')).toEqual([]);
+		const store = { farmProfilePosts: { p1: [{ id: 'x', media: 'm', at: 0, slot: 0, taskId: 't' }] } };
+		expect(new PostHistory(team(), store as never, 31 * DAY_MS).forProfile('p1', 31 * DAY_MS)).toEqual([]);
 	});
 });

@@ -14,7 +14,7 @@ const valid: PostInput = {
 	isLive: false,
 	correlate: true,
 	timeout: 30000,
-	requestsPerMinute: 30,
+	pace: { limit: 30, windowMs: 60_000, mode: 'window' },
 	maxRateLimitWaitMs: 300_000,
 	waitLimitHours: 24,
 	guards: { duplicateWindowHours: 24, maxPostsPerDay: 2, overLimit: 'refuse', minGapMinutes: 120, preflight: true },

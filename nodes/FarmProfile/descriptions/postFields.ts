@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { TEAM_LIMIT_PER_MINUTE, type PaceRule } from '../helpers/pacing';
+
 // One definition of every field of a post, next to the API body property it fills. Every posting
 // operation spreads these fields and reads them back through readPostInput().
 
@@ -239,6 +241,25 @@ export const postFields: INodeProperties[] = [
 				description: 'What to do with a post that would exceed Max Posts per Profile per Day',
 			},
 			{
+				displayName: 'Pacing',
+				name: 'pacing',
+				type: 'options',
+				default: 'window',
+				options: [
+					{
+						name: 'Keep the Limit per Window',
+						value: 'window',
+						description: 'Send at once while fewer than Requests per Minute went out in the last minute; never more',
+					},
+					{
+						name: 'Space Evenly',
+						value: 'even',
+						description: 'One request every minute ÷ Requests per Minute, for a key shared with tools that burst',
+					},
+				],
+				description: 'How this n8n spreads its requests with one API key over the minute',
+			},
+			{
 				displayName: 'Post Reference',
 				name: 'postRef',
 				type: 'string',
@@ -248,13 +269,22 @@ export const postFields: INodeProperties[] = [
 					'Your own reference for this post, handed back by the trigger as post_ref. Leave empty to generate one.',
 			},
 			{
+				displayName: 'Rate Limit Window (Seconds)',
+				name: 'rateLimitWindow',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 1 },
+				description:
+					'The span Requests per Minute is counted over. The farm API counts a minute; change it only for a proxy or a test server that counts another span.',
+			},
+			{
 				displayName: 'Requests per Minute',
 				name: 'requestsPerMinute',
 				type: 'number',
 				default: 30,
 				typeOptions: { minValue: 0 },
 				description:
-					"How many requests to the farm API this n8n may send per minute with this API key, spaced evenly. The team's limit is 30, shared by every workflow using the key: lower it to leave room for other tools; 0 turns pacing off.",
+					"How many requests to the farm API this n8n may send per minute with this API key. The team's limit is 30, shared by every workflow using the key: lower it to leave room for other tools or other n8n workers; 0 turns pacing off.",
 			},
 			{
 				displayName: 'Timeout',
@@ -314,7 +344,7 @@ export interface PostInput {
 	correlate: boolean;
 	postRef?: string;
 	timeout: number;
-	requestsPerMinute: number;
+	pace: PaceRule;
 	maxRateLimitWaitMs: number;
 	waitLimitHours: number;
 	guards: GuardSettings;
@@ -348,7 +378,11 @@ export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostIn
 		correlate: options.correlate !== false,
 		postRef: postRef || undefined,
 		timeout: typeof options.timeout === 'number' ? options.timeout : 30000,
-		requestsPerMinute: typeof options.requestsPerMinute === 'number' ? options.requestsPerMinute : 30,
+		pace: {
+			limit: typeof options.requestsPerMinute === 'number' ? options.requestsPerMinute : TEAM_LIMIT_PER_MINUTE,
+			windowMs: (typeof options.rateLimitWindow === 'number' ? options.rateLimitWindow : 60) * 1000,
+			mode: options.pacing === 'even' ? 'even' : 'window',
+		},
 		maxRateLimitWaitMs: (typeof options.maxRateLimitWait === 'number' ? options.maxRateLimitWait : 300) * 1000,
 		waitLimitHours: typeof options.waitLimitHours === 'number' ? options.waitLimitHours : 24,
 		guards: {

@@ -11,9 +11,11 @@ export function findDuplicate(records: PostRecord[], media: string, now: number,
 
 export function describeDuplicate(earlier: PostRecord, windowHours: number): Problem {
 	const when = new Date(earlier.at).toISOString();
-	const what = earlier.uncertain
-		? `was sent to this profile at ${when}, and the answer left open whether it was posted (it may be up)`
-		: `was already posted to this profile at ${when} (task ${earlier.taskId})`;
+	const what = earlier.pending
+		? `is being posted to this profile right now by another execution (since ${when})`
+		: earlier.uncertain
+			? `was sent to this profile at ${when}, and the answer left open whether it was posted (it may be up)`
+			: `was already posted to this profile at ${when} (task ${earlier.taskId})`;
 	return {
 		problem: what,
 		fix: `check the account before posting it again; to post the same media on purpose, set Options → Duplicate Window to 0, or wait until ${new Date(earlier.at + windowHours * 3_600_000).toISOString()}`,

@@ -1,37 +1,65 @@
 // The API allows 30 requests per minute per team, and every workflow using the key shares them.
-// One pacer per key and base URL spaces this n8n process's requests evenly (no bursts), across
-// items, node runs and concurrent executions; a 429 holds every later request back.
+// One pacer per key and base URL keeps this n8n process within the limit across items, node runs
+// and concurrent executions. By default it keeps the limit itself: never more than `limit` sends
+// in any window-long span (a log of send times), which holds under a fixed or a rolling window
+// and lets small batches go at once. Even spacing stays available for keys shared with other tools.
+// A 429 holds every later request back.
 
 import { createHash } from 'node:crypto';
 
-/** Spacing leaves 2% headroom so clock jitter does not land the 31st request inside the minute. */
+/** The farm API's limit: requests per team key per minute (vendor's API reference). */
+export const TEAM_LIMIT_PER_MINUTE = 30;
+
+/** 2% headroom, so clock jitter and network delay do not land the 31st request inside the window. */
 const HEADROOM = 1.02;
 
-export function intervalFor(requestsPerMinute: number): number {
-	return requestsPerMinute > 0 ? Math.ceil((60_000 / requestsPerMinute) * HEADROOM) : 0;
+export type PacingMode = 'window' | 'even';
+
+export interface PaceRule {
+	/** Requests allowed per window; 0 turns pacing off. */
+	limit: number;
+	windowMs: number;
+	mode: PacingMode;
 }
 
 export class Pacer {
-	private next = 0;
+	/** Send times handed out, oldest first, never decreasing; only the last window's are kept. */
+	private sends: number[] = [];
+	private heldUntil = 0;
 
-	/** Reserves the next free slot `intervalMs` after the last one; returns how long to wait for it. */
-	reserve(now: number, intervalMs: number): number {
-		const at = Math.max(now, this.next);
-		this.next = at + intervalMs;
+	/** Reserves a send time for one request; returns how long to wait for it. */
+	reserve(now: number, rule: PaceRule): number {
+		if (rule.limit <= 0) return Math.max(0, this.heldUntil - now);
+		const span = Math.ceil(rule.windowMs * HEADROOM);
+		const last = this.sends.length ? this.sends[this.sends.length - 1] : -Infinity;
+		let at = Math.max(now, this.heldUntil, last);
+		if (rule.mode === 'even') {
+			at = Math.max(at, last + Math.ceil(span / rule.limit));
+		} else if (this.sends.length >= rule.limit) {
+			// The request `limit` sends back must have left the window before this one goes.
+			at = Math.max(at, this.sends[this.sends.length - rule.limit] + span);
+		}
+		this.sends.push(at);
+		while (this.sends.length > rule.limit && this.sends[0] <= at - span) this.sends.shift();
 		return at - now;
 	}
 
-	/** No slot before `time`: after a 429 nobody in this process should knock before the wait is over. */
+	/** No send before `time`: after a 429 nobody in this process should knock before the wait is over. */
 	holdUntil(time: number): void {
-		this.next = Math.max(this.next, time);
+		this.heldUntil = Math.max(this.heldUntil, time);
 	}
 }
 
 const pacers = new Map<string, Pacer>();
 
-/** The process-wide pacer of one team key at one base URL (the key itself is not kept, only a hash). */
+/** One identity per team key at one base URL; the key itself is never kept, only this hash. */
+export function teamId(baseUrl: string, apiKey: string): string {
+	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
+}
+
+/** The process-wide pacer of one team key at one base URL. */
 export function pacerFor(baseUrl: string, apiKey: string): Pacer {
-	const id = createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
+	const id = teamId(baseUrl, apiKey);
 	let pacer = pacers.get(id);
 	if (!pacer) {
 		pacer = new Pacer();

@@ -1,41 +1,164 @@
-// What this workflow has posted, per profile, kept in the workflow's static data so the duplicate
-// and cadence guards see posts of earlier executions. n8n saves static data after production
-// (trigger-started) executions only; a manual run sees its own posts and what production saved.
+// What was posted to each profile, as the duplicate and cadence guards see it.
+//
+// Executions overlap (one per generated video, overlapping schedules, several workflows on one
+// key), and n8n loads a workflow's static data when an execution starts and saves it whole when it
+// ends: overlapping executions would neither see nor keep each other's posts. So the history that
+// decides lives in this process, per team key and profile, shared by every workflow; a guard's
+// check and the reservation of the post happen in one synchronous step no other execution can
+// interleave with. Each workflow's static data keeps a copy that survives a restart: records are
+// merged by id, never overwritten, and every running execution's copy is kept up to date, so
+// whichever saves last saves everything.
+
+import { createHash, randomUUID } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
 export interface PostRecord {
+	id: string;
 	/** The media URL, normalised (see normaliseMediaUrl). */
 	media: string;
-	/** When the post was sent. */
+	/** When the post was sent (or, while pending, reserved). */
 	at: number;
 	/** When it publishes: its execute_at, or `at`. */
 	slot: number;
 	taskId: string | null;
 	/** The answer was ambiguous (502, timeout): it may have gone up. */
 	uncertain?: boolean;
+	/** Reserved by an execution that has not had the API's answer yet. */
+	pending?: boolean;
+}
+
+/** Where a post goes: a profile of one team (key and base URL). */
+export interface ProfileKey {
+	team: string;
+	profileId: string;
 }
 
 const KEY = 'farmProfilePosts';
 const KEEP_MS = 30 * 24 * 60 * 60 * 1000;
+// Copies held by executions that may still be running; older ones have long been saved.
+const STORE_TTL_MS = 12 * 60 * 60 * 1000;
+const MAX_STORES = 500;
 
+const books = new Map<string, Map<string, PostRecord>>();
+const stores: Array<{ store: IDataObject; profiles: Set<string>; since: number }> = [];
+
+const bookId = ({ team, profileId }: ProfileKey) => `${team}\n${profileId}`;
+
+function bookOf(key: ProfileKey): Map<string, PostRecord> {
+	const id = bookId(key);
+	let book = books.get(id);
+	if (!book) {
+		book = new Map();
+		books.set(id, book);
+	}
+	return book;
+}
+
+function live(record: PostRecord, now: number): boolean {
+	return Math.max(record.at, record.slot) > now - KEEP_MS;
+}
+
+/** Records saved before they had ids get one from their content, so merging them twice is harmless. */
+function withId(record: PostRecord): PostRecord {
+	if (record.id) return record;
+	const id = createHash('sha256').update(`${record.media}\n${record.at}\n${record.slot}`).digest('hex').slice(0, 24);
+	return { ...record, id };
+}
+
+/** What became of a reserved post; the first call counts, later ones do nothing. */
+export interface Reservation {
+	/** The API posted it. */
+	confirm(taskId: string): void;
+	/** The answer left open whether it was posted: it counts as posted. */
+	keepUncertain(): void;
+	/** Nothing was posted: the slot and the media are free again. */
+	release(): void;
+}
+
+const NOTHING_RESERVED: Reservation = { confirm: () => {}, keepUncertain: () => {}, release: () => {} };
+
+/** One node run's view of the history: this process's books, seeded from the workflow's static data. */
 export class PostHistory {
+	private readonly entry: { store: IDataObject; profiles: Set<string>; since: number };
+
 	constructor(
-		private readonly store: IDataObject,
-		private readonly now: number,
-	) {}
-
-	forProfile(profileId: string): PostRecord[] {
-		const all = (this.store[KEY] ?? {}) as Record<string, PostRecord[]>;
-		return (all[profileId] ?? []).filter((record) => Math.max(record.at, record.slot) > this.now - KEEP_MS);
+		private readonly team: string,
+		store: IDataObject,
+		now: number,
+	) {
+		const saved = (store[KEY] ?? {}) as Record<string, PostRecord[]>;
+		for (const [profileId, records] of Object.entries(saved)) {
+			const book = bookOf({ team, profileId });
+			for (const record of records ?? []) {
+				const kept = withId(record);
+				// A copy saved while pending belongs to an execution that never finished: unclear.
+				if (!book.has(kept.id) && live(kept, now)) book.set(kept.id, kept.pending ? { ...kept, pending: undefined, uncertain: true } : kept);
+			}
+		}
+		this.entry = stores.find((entry) => entry.store === store) ?? { store, profiles: new Set(Object.keys(saved)), since: now };
+		if (!stores.includes(this.entry)) stores.push(this.entry);
+		forgetOldStores(now);
 	}
 
-	add(profileId: string, record: PostRecord): void {
-		const all = { ...((this.store[KEY] ?? {}) as Record<string, PostRecord[]>) };
-		all[profileId] = [...this.forProfile(profileId), record];
+	forProfile(profileId: string, now: number): PostRecord[] {
+		return [...bookOf({ team: this.team, profileId }).values()].filter((record) => live(record, now)).sort((a, b) => a.at - b.at);
+	}
+
+	/**
+	 * Runs the guards' decision on the profile's records and, when it claims a post, reserves it in
+	 * the same synchronous step: an overlapping execution sees the reservation at once.
+	 */
+	reserve<T>(
+		profileId: string,
+		now: number,
+		decide: (records: PostRecord[]) => { result: T; claim?: { media: string; slot: number } },
+	): { result: T; reservation: Reservation } {
+		// From now on this execution's copy follows the profile, so whatever it saves is complete.
+		this.entry.profiles.add(profileId);
+		const { result, claim } = decide(this.forProfile(profileId, now));
+		if (!claim) return { result, reservation: NOTHING_RESERVED };
+		const key = { team: this.team, profileId };
+		const book = bookOf(key);
+		const record: PostRecord = { id: randomUUID(), ...claim, at: now, taskId: null, pending: true };
+		book.set(record.id, record);
+		let settled = false;
+		const settle = (next: PostRecord | null) => {
+			if (settled) return; // the first word on a reservation is final
+			settled = true;
+			if (next) book.set(record.id, next);
+			else book.delete(record.id);
+			save(key);
+		};
+		return {
+			result,
+			reservation: {
+				confirm: (taskId) => settle({ ...record, pending: undefined, at: Date.now(), taskId }),
+				keepUncertain: () => settle({ ...record, pending: undefined, at: Date.now(), uncertain: true }),
+				release: () => settle(null),
+			},
+		};
+	}
+}
+
+/** Writes a profile's settled records into the static data of every execution that knows the profile. */
+function save(key: ProfileKey): void {
+	const now = Date.now();
+	const records = [...bookOf(key).values()].filter((record) => !record.pending && live(record, now));
+	for (const entry of stores) {
+		if (!entry.profiles.has(key.profileId)) continue;
+		const saved = (entry.store[KEY] ?? {}) as Record<string, PostRecord[]>;
+		const ids = new Set(records.map((record) => record.id));
+		// Records this copy has that this process does not (another worker's, before a restart) stay.
+		const theirs = (saved[key.profileId] ?? []).map(withId).filter((record) => !ids.has(record.id) && live(record, now));
 		// Assigned whole: n8n notices changes to the static data object's own properties.
-		this.store[KEY] = all as unknown as IDataObject;
+		entry.store[KEY] = { ...saved, [key.profileId]: [...theirs, ...records] } as unknown as IDataObject;
 	}
+}
+
+function forgetOldStores(now: number): void {
+	// Oldest first: stores are added as executions start.
+	while (stores.length && (now - stores[0].since > STORE_TTL_MS || stores.length > MAX_STORES)) stores.shift();
 }
 
 /** Scheme and host in lower case, default port and fragment dropped; path and query kept as they are. */

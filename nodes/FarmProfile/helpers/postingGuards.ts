@@ -1,16 +1,16 @@
-// The duplicate and cadence guards as one step of the posting path: given the profile's history,
-// a post is refused, let through, or (cadence "schedule") moved to the next free slot.
+// The duplicate and cadence guards as one step of the posting path: given the profile's records
+// (posted, unclear, and reserved by overlapping executions), a post is refused, let through, or
+// (cadence "schedule") moved to the next free slot.
 
 import type { GuardSettings } from '../descriptions/postFields';
 import { fitsCadence, nextFreeSlot } from './cadenceGuard';
 import { describeDuplicate, findDuplicate } from './duplicateGuard';
-import { normaliseMediaUrl, type PostHistory } from './postHistory';
+import { normaliseMediaUrl, type PostRecord } from './postHistory';
 import type { FieldIssue, PreparedPost } from './preparePost';
 
 export type GuardResult = { ok: true; post: PreparedPost } | { ok: false; issue: FieldIssue };
 
-export function applyGuards(post: PreparedPost, history: PostHistory, settings: GuardSettings, now: number): GuardResult {
-	const records = history.forProfile(post.body.profile_id);
+export function applyGuards(post: PreparedPost, records: PostRecord[], settings: GuardSettings, now: number): GuardResult {
 	const earlier = findDuplicate(records, normaliseMediaUrl(post.body.media_url), now, settings.duplicateWindowHours * 3_600_000);
 	if (earlier) return { ok: false, issue: { field: 'Media URL', ...describeDuplicate(earlier, settings.duplicateWindowHours) } };
 

@@ -17,7 +17,7 @@ import {
 	findErrorCode,
 	type ApiFailure,
 } from './apiErrors';
-import { backoffMs, intervalFor, pacerFor, retryAfterMs } from './pacing';
+import { backoffMs, pacerFor, retryAfterMs, teamId, type PaceRule } from './pacing';
 import { redact } from './redact';
 
 export const CREDENTIAL_TYPE = 'farmProfileApi';
@@ -34,8 +34,8 @@ export interface FarmApiRequest {
 }
 
 export interface PaceSettings {
-	/** The team's budget this process may use; 0 turns pacing off. */
-	requestsPerMinute: number;
+	/** The team's budget this process may use. */
+	rule: PaceRule;
 	/** How long 429s may hold one request back in total before it fails. */
 	maxRateLimitWaitMs: number;
 }
@@ -52,6 +52,8 @@ export function joinUrl(baseUrl: string, path: string): string {
 export interface FarmApi {
 	/** The credential's Base URL, as entered. */
 	baseUrl: string;
+	/** Who shares the rate limit and the profiles: the key at this base URL, hashed. */
+	team: string;
 	send(request: FarmApiRequest): Promise<FarmApiOutcome>;
 }
 
@@ -63,6 +65,7 @@ export async function connectFarmApi(ctx: IExecuteFunctions): Promise<FarmApi> {
 	const baseUrl = data.baseUrl ?? '';
 	return {
 		baseUrl,
+		team: teamId(baseUrl, data.apiKey ?? ''),
 		send: async (request) => await sendPaced(ctx, request, { baseUrl, apiKey: data.apiKey ?? '', credentialsDecrypted }),
 	};
 }
@@ -81,10 +84,9 @@ async function sendPaced(
 
 	const { baseUrl, credentialsDecrypted } = credentials;
 	const pacer = pacerFor(baseUrl, credentials.apiKey);
-	const interval = intervalFor(request.pace.requestsPerMinute);
 	let rateLimitWaits = 0;
 	for (let attempt = 1; ; attempt++) {
-		const wait = pacer.reserve(Date.now(), interval);
+		const wait = pacer.reserve(Date.now(), request.pace.rule);
 		if (wait > 0) await sleep(wait);
 
 		let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };

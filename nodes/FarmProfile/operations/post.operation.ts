@@ -38,7 +38,7 @@ export async function postAll(ctx: IExecuteFunctions, suppliedWebhookUrl?: strin
 		ledger: new RunLedger(`${ctx.getExecutionId()}:${ctx.getNode().name}`, Date.now()),
 		api,
 		farmIsPrivate: isPrivateUrl(api.baseUrl),
-		history: new PostHistory(ctx.getWorkflowStaticData('node'), Date.now()),
+		history: new PostHistory(api.team, ctx.getWorkflowStaticData('node'), Date.now()),
 		suppliedWebhookUrl,
 	};
 	const results: INodeExecutionData[] = [];
@@ -89,51 +89,56 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 		throw apiFailureError(ctx.getNode(), describeNotSentAgain(earlier.failure), itemIndex);
 	}
 
-	const guarded = applyGuards(prepared.post, history, input.guards, Date.now());
+	const now = Date.now();
+	const { result: guarded, reservation } = history.reserve(prepared.post.body.profile_id, now, (records) => {
+		const result = applyGuards(prepared.post, records, input.guards, now);
+		return { result, claim: result.ok ? { media: normaliseMediaUrl(result.post.body.media_url), slot: result.post.body.execute_at ?? now } : undefined };
+	});
 	if (!guarded.ok) throw invalidFieldsError(ctx.getNode(), [guarded.issue], itemIndex);
 	const { post } = guarded;
 
-	if (input.guards.preflight) {
-		const problem = await preflightMedia(httpMediaFetch(ctx), post.body.media_url, post.body.media_type, { allowPrivateHosts: farmIsPrivate });
-		if (problem) throw invalidFieldsError(ctx.getNode(), [{ field: 'Media URL', ...problem }], itemIndex);
-	}
-
-	const outcome = await api.send({
-		method: 'POST',
-		path: '/v1/posts',
-		body: { ...post.body },
-		timeout: input.timeout,
-		secrets: callbackSecrets(post.body.webhook_url, run.suppliedWebhookUrl),
-		pace: { requestsPerMinute: input.requestsPerMinute, maxRateLimitWaitMs: input.maxRateLimitWaitMs },
-	});
-	const sentAt = Date.now();
-	const remember = (taskId: string | null) =>
-		history.add(post.body.profile_id, {
-			media: normaliseMediaUrl(post.body.media_url),
-			at: sentAt,
-			slot: post.body.execute_at ?? sentAt,
-			taskId,
-			...(taskId === null ? { uncertain: true } : {}),
-		});
-	if (!outcome.ok) {
-		if (outcome.failure.mayHavePosted) {
-			ledger.record(key, { state: 'uncertain', failure: outcome.failure });
-			remember(null);
+	let sent = false;
+	try {
+		if (input.guards.preflight) {
+			const problem = await preflightMedia(httpMediaFetch(ctx), post.body.media_url, post.body.media_type, { allowPrivateHosts: farmIsPrivate });
+			if (problem) throw invalidFieldsError(ctx.getNode(), [{ field: 'Media URL', ...problem }], itemIndex);
 		}
-		throw apiFailureError(ctx.getNode(), outcome.failure, itemIndex);
-	}
 
-	const taskId = (outcome.body as { task_id?: unknown } | null)?.task_id;
-	if (typeof taskId !== 'string' || taskId === '') {
-		const failure = describeMissingTaskId(outcome.status);
-		ledger.record(key, { state: 'uncertain', failure });
-		remember(null);
-		throw apiFailureError(ctx.getNode(), failure, itemIndex);
+		sent = true;
+		const outcome = await api.send({
+			method: 'POST',
+			path: '/v1/posts',
+			body: { ...post.body },
+			timeout: input.timeout,
+			secrets: callbackSecrets(post.body.webhook_url, run.suppliedWebhookUrl),
+			pace: { rule: input.pace, maxRateLimitWaitMs: input.maxRateLimitWaitMs },
+		});
+		if (!outcome.ok) {
+			if (outcome.failure.mayHavePosted) {
+				ledger.record(key, { state: 'uncertain', failure: outcome.failure });
+				reservation.keepUncertain();
+			} else {
+				reservation.release();
+			}
+			throw apiFailureError(ctx.getNode(), outcome.failure, itemIndex);
+		}
+
+		const taskId = (outcome.body as { task_id?: unknown } | null)?.task_id;
+		if (typeof taskId !== 'string' || taskId === '') {
+			const failure = describeMissingTaskId(outcome.status);
+			ledger.record(key, { state: 'uncertain', failure });
+			reservation.keepUncertain();
+			throw apiFailureError(ctx.getNode(), failure, itemIndex);
+		}
+		const result = postResult(post, taskId);
+		ledger.record(key, { state: 'posted', result });
+		reservation.confirm(taskId);
+		return result;
+	} finally {
+		// Whatever the steps above did not settle: before sending nothing went out; after, it may have.
+		if (sent) reservation.keepUncertain();
+		else reservation.release();
 	}
-	const result = postResult(post, taskId);
-	ledger.record(key, { state: 'posted', result });
-	remember(taskId);
-	return result;
 }
 
 /** The trigger's token, or a whole supplied resume URL and its signature: never in an error. */
