@@ -4,7 +4,7 @@
 // and writes bench/results.json.
 //
 // The sandbox's window is shortened to 30 requests per 6 s (the per-minute limit ten times faster)
-// and the Farm Profile node's Requests per Minute set to match (300), so the run takes minutes.
+// and the Farm Profile node's Rate Limit Window set to match (6 s), so the run takes minutes.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -17,12 +17,14 @@ const wf = require('../test/e2e/workflows');
 
 const ROOT = path.join(__dirname, '..');
 // BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all three.
-const PARTS = (process.env.BENCH_PARTS ?? '123').split('');
+const PARTS = (process.env.BENCH_PARTS ?? '1234').split('');
 const API_KEY = 'sk-bench-1f2e3d4c';
 const READY = '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f';
 const WINDOW = { limit: 30, windowMs: 6_000 };
-const RATE = 300; // requests per minute = 30 per 6 s
-const SPACING_MS = Math.ceil((60_000 / RATE) * 1.02); // what the node spaces at, for the batched HTTP Request
+const PACE = { requestsPerMinute: WINDOW.limit, rateLimitWindow: WINDOW.windowMs / 1000 };
+const SPACING_MS = Math.ceil((WINDOW.windowMs / WINDOW.limit) * 1.02); // what even spacing waits, for the batched HTTP Request
+/** The least time `count` posts can take under the window: the last batch goes once the ones before have left it. */
+const ceilingMs = (count) => (Math.ceil(count / WINDOW.limit) - 1) * WINDOW.windowMs;
 
 function log(line) {
 	process.stdout.write(`[bench] ${line}\n`);
@@ -65,8 +67,8 @@ function httpRequestWorkflow(id, count, baseUrl, options = {}, nodeSettings = {}
 
 // The cadence guard (2 posts per profile per day) and the media preflight would rightly stop 100
 // posts of unreachable media to one profile; they are off here, as this measures sending.
-function ourWorkflow(id, count, credentialId, requestsPerMinute) {
-	const options = { requestsPerMinute, maxPostsPerDay: 0, preflight: false };
+function ourWorkflow(id, count, credentialId, pace) {
+	const options = { ...pace, maxPostsPerDay: 0, duplicateWindowHours: 0, preflight: false };
 	return wf.batchPostWorkflow(id, count, { ...postFields, options }, credentialId);
 }
 
@@ -126,25 +128,43 @@ async function main() {
 			wf.credential({ baseUrl: open.url, apiKey: API_KEY, id: 'benchOpenFarmCrd' }),
 		]);
 		await n8n.importWorkflows([
-			ourWorkflow('benchOurs100Item', 100, wf.CREDENTIAL_ID, RATE),
+			ourWorkflow('benchOurs100Item', 100, wf.CREDENTIAL_ID, PACE),
+			...[10, 40, 100].flatMap((count) => [
+				ourWorkflow(`benchWindow${String(count).padStart(4, '0')}`, count, wf.CREDENTIAL_ID, { ...PACE, pacing: 'window' }),
+				ourWorkflow(`benchEvenly${String(count).padStart(4, '0')}`, count, wf.CREDENTIAL_ID, { ...PACE, pacing: 'even' }),
+			]),
 			httpRequestWorkflow('benchHttpDef100I', 100, limited.url),
 			httpRequestWorkflow('benchHttpRetry1I', 100, limited.url, {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }),
 			httpRequestWorkflow('benchHttpBatch1I', 100, limited.url, { batching: { batch: { batchSize: 1, batchInterval: SPACING_MS } } }),
-			ourWorkflow('benchOurs1000Itm', 1000, 'benchOpenFarmCrd', 0),
+			ourWorkflow('benchOurs1000Itm', 1000, 'benchOpenFarmCrd', { requestsPerMinute: 0 }),
 			httpRequestWorkflow('benchHttp1000Itm', 1000, open.url),
 		]);
 
 		if (PARTS.includes('1')) {
 		log('1. 100 posts against 30 requests per 6 s');
-		const ceilingMs = (100 / WINDOW.limit) * WINDOW.windowMs;
 		results.limited = {
-			ceilingMs,
+			ceilingMs: ceilingMs(100),
 			ours: await measure(n8n, limited, 'benchOurs100Item'),
 			httpRequestDefault: await measure(n8n, limited, 'benchHttpDef100I'),
 			httpRequestRetryOnFail: await measure(n8n, limited, 'benchHttpRetry1I'),
 			httpRequestBatched: await measure(n8n, limited, 'benchHttpBatch1I'),
 		};
 		log(JSON.stringify(results.limited, null, 1));
+		}
+
+		if (PARTS.includes('4')) {
+		log('4. keeping the limit per window against even spacing: 10, 40 and 100 posts');
+		results.pacing = [];
+		for (const count of [10, 40, 100]) {
+			const id = (mode) => `bench${mode}${String(count).padStart(4, '0')}`;
+			// Let the previous run's requests leave the window first, so each starts with the full budget.
+			await new Promise((resolve) => setTimeout(resolve, WINDOW.windowMs * 1.1));
+			const window = await measure(n8n, limited, id('Window'));
+			await new Promise((resolve) => setTimeout(resolve, WINDOW.windowMs * 1.1));
+			const even = await measure(n8n, limited, id('Evenly'));
+			results.pacing.push({ count, ceilingMs: ceilingMs(count), window, even });
+		}
+		log(JSON.stringify(results.pacing, null, 1));
 		}
 
 		if (PARTS.includes('2')) {
@@ -200,7 +220,7 @@ async function main() {
 		await limited.stop();
 		await open.stop();
 	}
-	const file = path.join(__dirname, PARTS.length === 3 ? 'results.json' : `results.parts-${PARTS.join('')}.tmp.json`);
+	const file = path.join(__dirname, PARTS.length === 4 ? 'results.json' : `results.parts-${PARTS.join('')}.tmp.json`);
 	fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 	log(`written to ${path.relative(ROOT, file)}`);
 	summarise(results);
@@ -224,6 +244,10 @@ function summarise(r) {
 	log(`    HTTP Request, defaults:         ${l.httpRequestDefault.ok ? 'ok' : `stopped: ${l.httpRequestDefault.error}`}; ${l.httpRequestDefault.posted} posted, output kept: ${l.httpRequestDefault.outputItems} items`);
 	log(`    HTTP Request, Retry On Fail:    ${l.httpRequestRetryOnFail.ok ? 'ok' : 'stopped'}; ${l.httpRequestRetryOnFail.posted} posted, ${l.httpRequestRetryOnFail.duplicates} duplicates, ${l.httpRequestRetryOnFail.requests} requests`);
 	log(`    HTTP Request, batched 1/${SPACING_MS} ms: ${s(l.httpRequestBatched.wallMs)} wall, ${l.httpRequestBatched.posted} posted`);
+	}
+	for (const p of r.pacing ?? []) {
+		const status = (m) => `${s(m.nodeMs)} (${m.posted} posted, ${m.requests - m.posted} refused with 429)`;
+		log(`  ${p.count} posts, ceiling ${s(p.ceilingMs)}: per window ${status(p.window)}; evenly ${status(p.even)}`);
 	}
 	const u = r.unlimited;
 	if (u) {

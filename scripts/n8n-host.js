@@ -274,7 +274,7 @@ function ensureN8n(major) {
 			log('building sqlite3 from source (the one native addon n8n needs to boot; about 80 s)');
 			// Its install script tries a prebuilt download first; build_from_source sends it straight to
 			// node-gyp. Scripts must be on for this one package, whatever the caller's npm says.
-			run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
+			run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], {
 				cwd: dir,
 				env: { ...buildEnv, npm_config_build_from_source: 'true' },
 			});

@@ -18,6 +18,13 @@ const TRIGGER_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f1';
 const POST_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f2';
 const WAIT_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f3';
 const TIMEOUT_HOOK = 'a1b2c3d4-0000-4000-8000-0000000000f4';
+// Overlapping executions: one team key per case, so the cases do not count each other's posts.
+const OVERLAP = {
+	duplicate: { key: 'sk-overlap-dup-1', credential: 'e2eOverlapCred01', hook: 'a1b2c3d4-0000-4000-8000-0000000000d1', workflow: 'e2eOverlapDup001' },
+	otherWorkflow: { key: 'sk-overlap-dup-1', credential: 'e2eOverlapCred01', hook: 'a1b2c3d4-0000-4000-8000-0000000000d2', workflow: 'e2eOverlapDup002' },
+	refuse: { key: 'sk-overlap-cad-2', credential: 'e2eOverlapCred02', hook: 'a1b2c3d4-0000-4000-8000-0000000000d3', workflow: 'e2eOverlapCad001' },
+	schedule: { key: 'sk-overlap-sch-3', credential: 'e2eOverlapCred03', hook: 'a1b2c3d4-0000-4000-8000-0000000000d4', workflow: 'e2eOverlapSch001' },
+};
 
 const fullPost = (webhookUrl: string, mediaUrl: string) => ({
 	profileId: READY.profile_id,
@@ -37,10 +44,18 @@ export function endToEndSuite(major: 1 | 2) {
 	let sandbox: FarmSandbox;
 	// A farm whose limit is 30 requests per 6 s (the per-minute limit, ten times faster), for pacing.
 	let fastFarm: FarmSandbox;
+	// The farm for the overlap cases: its answers are slow, so executions really overlap.
+	let overlapFarm: FarmSandbox;
 	let n8n: InstanceType<typeof N8nInstance>;
 
 	beforeAll(async () => {
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 300 }).start();
+		overlapFarm = await createFarmSandbox({
+			apiKeys: [...new Set(Object.values(OVERLAP).map((c) => c.key))],
+			callbackDelayMs: 600_000,
+			rateLimit: { limit: 0, windowMs: 60_000 },
+		}).start();
+		for (const n of [1, 2, 3, 4, 5, 6]) overlapFarm.serveMedia(`gen-${n}.mp4`, { body: makeMp4(25), contentType: 'video/mp4' });
 		fastFarm = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 600_000, rateLimit: { limit: 30, windowMs: 6_000 } }).start();
 		const tarball = packPackage(join(tmpdir(), `farm-pack-e2e-${major}-${process.pid}`));
 		n8n = await N8nInstance.create({ major, tarball });
@@ -60,7 +75,15 @@ export function endToEndSuite(major: 1 | 2) {
 		await n8n.importCredentials([
 			wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY }),
 			wf.credential({ baseUrl: fastFarm.url, apiKey: API_KEY, id: 'e2eFastFarmCred1' }),
+			...[...new Map(Object.values(OVERLAP).map((c) => [c.credential, c])).values()].map((c) =>
+				wf.credential({ baseUrl: overlapFarm.url, apiKey: c.key, id: c.credential }),
+			),
 		]);
+		// One post per call, its media named in the call, as a generator's webhook would send it.
+		const overlapPost = (options: object) => ({
+			...guarded(`={{ "${overlapFarm.url}/_media/" + $json.body.media }}`, options),
+			webhookUrl: 'https://n8n.example.com/webhook/x/webhook',
+		});
 		await n8n.importWorkflows([
 			wf.postWorkflow('e2eFullPost00001', fullPost(`${triggerUrl}?token=${TOKEN}`, slides)),
 			wf.batchPostWorkflow(
@@ -99,6 +122,15 @@ export function endToEndSuite(major: 1 | 2) {
 				{ ...guarded(clip, { postRef: '={{ $json.body.ref }}', maxPostsPerDay: 0, duplicateWindowHours: 0, waitLimitHours: 0.01 }) },
 				`${sandbox.url}/_sandbox/records`,
 			),
+			wf.postOnWebhookWorkflow(OVERLAP.duplicate.workflow, OVERLAP.duplicate.hook, overlapPost({}), OVERLAP.duplicate.credential),
+			wf.postOnWebhookWorkflow(OVERLAP.otherWorkflow.workflow, OVERLAP.otherWorkflow.hook, overlapPost({}), OVERLAP.otherWorkflow.credential),
+			wf.postOnWebhookWorkflow(OVERLAP.refuse.workflow, OVERLAP.refuse.hook, overlapPost({}), OVERLAP.refuse.credential),
+			wf.postOnWebhookWorkflow(
+				OVERLAP.schedule.workflow,
+				OVERLAP.schedule.hook,
+				overlapPost({ overLimit: 'schedule', minGapMinutes: 90 }),
+				OVERLAP.schedule.credential,
+			),
 			wf.postOnWebhookWorkflow('e2ePostOnHook001', POST_HOOK, {
 				...fullPost(`${triggerUrl}?token=${TOKEN}&campaign=fall`, clip),
 				mediaType: 'video',
@@ -112,6 +144,7 @@ export function endToEndSuite(major: 1 | 2) {
 		await n8n?.dispose();
 		await sandbox?.stop();
 		await fastFarm?.stop();
+		await overlapFarm?.stop();
 	});
 
 	describe('n8n execute', () => {
@@ -190,11 +223,13 @@ export function endToEndSuite(major: 1 | 2) {
 			await n8n.activate('e2ePostOnHook001');
 			await n8n.activate('e2ePostAndWait01');
 			await n8n.activate('e2eWaitTimeout01');
+			for (const c of Object.values(OVERLAP)) await n8n.activate(c.workflow);
 			await n8n.start();
 			await n8n.waitForWebhook(n8n.webhookUrl(TRIGGER_HOOK));
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${POST_HOOK}`);
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${WAIT_HOOK}`);
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${TIMEOUT_HOOK}`);
+			for (const c of Object.values(OVERLAP)) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${c.hook}`);
 			await n8n.setupOwner();
 		});
 		beforeEach(() => sandbox.reset());
@@ -337,6 +372,64 @@ export function endToEndSuite(major: 1 | 2) {
 			const bad = await test('sk-wrong-key-000');
 			expect(bad.json.data).toMatchObject({ status: 'Error' });
 			expect(sandbox.state.posts).toHaveLength(0);
+		});
+
+		describe('overlapping executions (regular mode, one process)', () => {
+			const post = (hook: string, media: string) =>
+				fetch(`${n8n.baseUrl}/webhook/${hook}`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ media }),
+				}).then(async (response) => ({ status: response.status, text: await response.text() }));
+			const slowAnswers = () => overlapFarm.injectFault({ mode: 'slow', delayMs: 800, count: 20, path: '/v1/posts' });
+			beforeEach(() => overlapFarm.reset());
+
+			it('five identical posts at once: exactly one is sent, four refused with the usual error', async () => {
+				slowAnswers();
+				const answers = await Promise.all([1, 2, 3, 4, 5].map(() => post(OVERLAP.duplicate.hook, 'gen-1.mp4')));
+				expect(overlapFarm.state.posts).toHaveLength(1);
+				expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+				const executions = await n8n.executions(OVERLAP.duplicate.workflow);
+				expect(executions.filter((e: { status: string }) => e.status === 'error')).toHaveLength(4);
+			});
+
+			it('the same media from another workflow with the same key is a duplicate too', async () => {
+				const answer = await post(OVERLAP.otherWorkflow.hook, 'gen-1.mp4');
+				expect(answer.status).not.toBe(200);
+				expect(overlapFarm.state.posts).toHaveLength(0);
+			});
+
+			it('four posts to one profile at once under 2 a day: two sent, two refused', async () => {
+				slowAnswers();
+				const answers = await Promise.all([2, 3, 4, 5].map((n) => post(OVERLAP.refuse.hook, `gen-${n}.mp4`)));
+				expect(overlapFarm.state.posts).toHaveLength(2);
+				expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
+			});
+
+			it('with "Schedule in the Next Free Slot": two now, two in distinct slots that keep the minimum gap', async () => {
+				slowAnswers();
+				const answers = await Promise.all([2, 3, 4, 5].map((n) => post(OVERLAP.schedule.hook, `gen-${n}.mp4`)));
+				expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+				const posts = overlapFarm.state.posts;
+				expect(posts).toHaveLength(4);
+				const slot = (p: (typeof posts)[number]) => (p.body.execute_at as number | undefined) ?? Date.parse(p.received_at);
+				const scheduled = posts.filter((p) => p.body.execute_at !== undefined);
+				expect(scheduled).toHaveLength(2);
+				for (const p of scheduled) for (const other of posts.filter((o) => o !== p)) expect(Math.abs(slot(p) - slot(other))).toBeGreaterThanOrEqual(90 * 60_000 - 5_000);
+			});
+
+			it('after a restart, every overlapping post is still remembered (static data merged, not overwritten)', async () => {
+				await n8n.stop();
+				await n8n.start();
+				for (const c of Object.values(OVERLAP)) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${c.hook}`);
+				// Both posts of the refuse case survived: a third media is over the daily limit, not let through.
+				const third = await post(OVERLAP.refuse.hook, 'gen-6.mp4');
+				expect(third.status).not.toBe(200);
+				// And the one sent in the duplicate case is still a duplicate.
+				const again = await post(OVERLAP.duplicate.hook, 'gen-1.mp4');
+				expect(again.status).not.toBe(200);
+				expect(overlapFarm.state.posts).toHaveLength(0);
+			});
 		});
 
 		it('Post and Wait for Publish: a post waiting through an n8n restart resumes with its task id', async () => {

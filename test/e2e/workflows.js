@@ -46,7 +46,7 @@ function batchPostWorkflow(id, count, parameters, credentialId) {
 }
 
 /** Webhook start → Farm Profile: lets a test make a post through the running server. */
-function postOnWebhookWorkflow(id, webhookId, parameters) {
+function postOnWebhookWorkflow(id, webhookId, parameters, credentialId = CREDENTIAL_ID) {
 	const webhook = node(
 		'Start Webhook',
 		'n8n-nodes-base.webhook',
@@ -55,7 +55,7 @@ function postOnWebhookWorkflow(id, webhookId, parameters) {
 		{ httpMethod: 'POST', path: webhookId, responseMode: 'lastNode', options: {} },
 		{ webhookId },
 	);
-	return workflow(id, `Post on webhook ${id}`, [webhook, farmNode(parameters)], {
+	return workflow(id, `Post on webhook ${id}`, [webhook, farmNode(parameters, {}, credentialId)], {
 		'Start Webhook': { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
 	});
 }
