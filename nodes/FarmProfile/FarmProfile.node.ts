@@ -22,6 +22,18 @@ const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecu
 	sendAndWait: executePostAndWait,
 };
 
+// n8n adds "Custom API Call" to the Operation list of every node whose credential has generic
+// authentication, and shows a notice pointing to the HTTP Request node; the node itself has no such
+// operation. Running it says where that call is made instead.
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+function customApiCallError(this: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(this.getNode(), 'Custom API Call is made with the HTTP Request node, not with Farm Profile', {
+		description:
+			'Add an HTTP Request node and set Authentication to "Predefined Credential Type" and Credential Type to "Farm Profile API": n8n sends your API key as X-API-Key. Give it the full URL (your Base URL followed by the /v1/… path). To post, choose "Post to Farm Profile" or "Post and Wait for Publish" in Operation. Nothing was sent to the farm API.',
+	});
+}
+
 export class FarmProfile implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Farm Profile',
@@ -29,7 +41,8 @@ export class FarmProfile implements INodeType {
 		icon: { light: 'file:farmProfile.svg', dark: 'file:farmProfile.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "sendAndWait" ? "Post and Wait for Publish" : "Post to Farm Profile"}}',
+		subtitle:
+			'={{$parameter["operation"] === "sendAndWait" ? "Post and Wait for Publish" : $parameter["operation"] === "post" ? "Post to Farm Profile" : "Custom API Call"}}',
 		description: 'Post TikTok videos and slideshows from warmed-up farm profiles',
 		defaults: { name: 'Farm Profile' },
 		usableAsTool: true,
@@ -86,6 +99,7 @@ export class FarmProfile implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
+		if (operation === CUSTOM_API_CALL) throw customApiCallError.call(this);
 		const run = operations[operation];
 		if (!run) {
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);

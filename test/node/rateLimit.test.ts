@@ -44,8 +44,8 @@ it('sends a batch within the limit at once, and holds the one past it until the 
 	const result = await run(farm, 4, { requestsPerMinute: 3, rateLimitWindow: 1 });
 	expect(result.error).toBeUndefined();
 	expect(farm.state.requests).toBe(4); // no 429: the fourth waited for the first to leave the window
+	// That the first three go without waiting is the pacer's unit test (a fake clock); here, no 429.
 	const times = farm.state.posts.map((post) => Date.parse(post.received_at));
-	expect(times[2] - times[0]).toBeLessThan(500);
 	expect(times[3] - times[0]).toBeGreaterThanOrEqual(1_020 - 100);
 });
 

@@ -21,3 +21,13 @@ export function describeDuplicate(earlier: PostRecord, windowHours: number): Pro
 		fix: `check the account before posting it again; to post the same media on purpose, set Options → Duplicate Window to 0, or wait until ${new Date(earlier.at + windowHours * 3_600_000).toISOString()}`,
 	};
 }
+
+/** Another execution of this workflow, here or in another n8n process, claimed the media in n8n's store. */
+export function describeClaimedElsewhere(windowHours: number, bucketMs: number): Problem {
+	const within = Math.round((windowHours * 3_600_000 + bucketMs) / 60_000);
+	const span = within % 60 === 0 ? `${within / 60} hours` : `${within} minutes`;
+	return {
+		problem: `was posted to this profile in the last ${span} by another execution of this workflow (it may have run on another n8n worker, or before a restart)`,
+		fix: 'check the account before posting it again; to post the same media on purpose, set Options → Duplicate Window to 0',
+	};
+}

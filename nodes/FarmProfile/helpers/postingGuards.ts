@@ -1,14 +1,63 @@
 // The duplicate and cadence guards as one step of the posting path: given the profile's records
 // (posted, unclear, and reserved by overlapping executions), a post is refused, let through, or
-// (cadence "schedule") moved to the next free slot.
+// (cadence "schedule") moved to the next free slot; a post let through is reserved at once, in
+// this process and, for the duplicate guard, in n8n's store shared by every process.
 
 import type { GuardSettings } from '../descriptions/postFields';
 import { fitsCadence, nextFreeSlot } from './cadenceGuard';
-import { describeDuplicate, findDuplicate } from './duplicateGuard';
-import { normaliseMediaUrl, type PostRecord } from './postHistory';
+import { claimAcrossProcesses, type ClaimStore } from './crossProcessClaim';
+import { describeClaimedElsewhere, describeDuplicate, findDuplicate } from './duplicateGuard';
+import { normaliseMediaUrl, type PostHistory, type PostRecord } from './postHistory';
 import type { FieldIssue, PreparedPost } from './preparePost';
 
 export type GuardResult = { ok: true; post: PreparedPost } | { ok: false; issue: FieldIssue };
+
+/** What became of a reserved post: posted, unclear (counts as posted), or nothing posted. */
+export interface PostReservation {
+	confirm(taskId: string): void;
+	keepUncertain(): void;
+	release(): Promise<void>;
+}
+
+export type ReserveResult = { ok: true; post: PreparedPost; reservation: PostReservation } | { ok: false; issue: FieldIssue };
+
+export async function reservePost(
+	post: PreparedPost,
+	guards: { history: PostHistory; claims: ClaimStore; team: string },
+	settings: GuardSettings,
+	now: number,
+): Promise<ReserveResult> {
+	const { result, reservation } = guards.history.reserve(post.body.profile_id, now, (records) => {
+		const result = applyGuards(post, records, settings, now);
+		return { result, claim: result.ok ? { media: normaliseMediaUrl(result.post.body.media_url), slot: result.post.body.execute_at ?? now } : undefined };
+	});
+	if (!result.ok) return result;
+
+	const shared = await claimAcrossProcesses(guards.claims, {
+		team: guards.team,
+		profileId: post.body.profile_id,
+		media: normaliseMediaUrl(post.body.media_url),
+		now,
+		windowMs: settings.duplicateWindowHours * 3_600_000,
+	});
+	if (shared.state === 'taken') {
+		reservation.release();
+		return { ok: false, issue: { field: 'Media URL', ...describeClaimedElsewhere(settings.duplicateWindowHours, shared.bucketMs) } };
+	}
+	const releaseShared = shared.state === 'claimed' ? shared.release : async () => {};
+	return {
+		ok: true,
+		post: result.post,
+		reservation: {
+			confirm: (taskId) => reservation.confirm(taskId),
+			keepUncertain: () => reservation.keepUncertain(),
+			release: async () => {
+				reservation.release();
+				await releaseShared();
+			},
+		},
+	};
+}
 
 export function applyGuards(post: PreparedPost, records: PostRecord[], settings: GuardSettings, now: number): GuardResult {
 	const earlier = findDuplicate(records, normaliseMediaUrl(post.body.media_url), now, settings.duplicateWindowHours * 3_600_000);

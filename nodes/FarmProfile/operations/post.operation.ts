@@ -7,9 +7,10 @@ import { describeMissingTaskId, describeNotSentAgain } from '../helpers/apiError
 import { httpMediaFetch } from '../helpers/mediaFetch';
 import { preflightMedia } from '../helpers/mediaPreflight';
 import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from '../helpers/nodeErrors';
-import { normaliseMediaUrl, PostHistory } from '../helpers/postHistory';
+import type { ClaimStore } from '../helpers/crossProcessClaim';
+import { PostHistory } from '../helpers/postHistory';
 import { postResult } from '../helpers/postResult';
-import { applyGuards } from '../helpers/postingGuards';
+import { reservePost } from '../helpers/postingGuards';
 import { preparePost } from '../helpers/preparePost';
 import { ledgerKey, RunLedger } from '../helpers/runLedger';
 import { connectFarmApi, type FarmApi } from '../helpers/transport';
@@ -38,7 +39,11 @@ export async function postAll(ctx: IExecuteFunctions, suppliedWebhookUrl?: strin
 		ledger: new RunLedger(`${ctx.getExecutionId()}:${ctx.getNode().name}`, Date.now()),
 		api,
 		farmIsPrivate: isPrivateUrl(api.baseUrl),
-		history: new PostHistory(api.team, ctx.getWorkflowStaticData('node'), Date.now()),
+		guards: {
+			history: new PostHistory(api.team, ctx.getWorkflowStaticData('node'), Date.now()),
+			claims: ctx.helpers,
+			team: api.team,
+		},
 		suppliedWebhookUrl,
 	};
 	const results: INodeExecutionData[] = [];
@@ -62,12 +67,12 @@ interface RunContext {
 	api: FarmApi;
 	/** A farm API on this machine or a private network (a sandbox) may reach private addresses. */
 	farmIsPrivate: boolean;
-	history: PostHistory;
+	guards: { history: PostHistory; claims: ClaimStore; team: string };
 	suppliedWebhookUrl?: string;
 }
 
 async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject> {
-	const { ledger, api, history, farmIsPrivate } = run;
+	const { ledger, api, farmIsPrivate } = run;
 	const input = readPostInput(ctx, itemIndex);
 	const prepared = preparePost(input, {
 		now: Date.now(),
@@ -89,13 +94,9 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 		throw apiFailureError(ctx.getNode(), describeNotSentAgain(earlier.failure), itemIndex);
 	}
 
-	const now = Date.now();
-	const { result: guarded, reservation } = history.reserve(prepared.post.body.profile_id, now, (records) => {
-		const result = applyGuards(prepared.post, records, input.guards, now);
-		return { result, claim: result.ok ? { media: normaliseMediaUrl(result.post.body.media_url), slot: result.post.body.execute_at ?? now } : undefined };
-	});
-	if (!guarded.ok) throw invalidFieldsError(ctx.getNode(), [guarded.issue], itemIndex);
-	const { post } = guarded;
+	const reserved = await reservePost(prepared.post, run.guards, input.guards, Date.now());
+	if (!reserved.ok) throw invalidFieldsError(ctx.getNode(), [reserved.issue], itemIndex);
+	const { post, reservation } = reserved;
 
 	let sent = false;
 	try {
@@ -118,7 +119,7 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 				ledger.record(key, { state: 'uncertain', failure: outcome.failure });
 				reservation.keepUncertain();
 			} else {
-				reservation.release();
+				await reservation.release();
 			}
 			throw apiFailureError(ctx.getNode(), outcome.failure, itemIndex);
 		}
@@ -137,7 +138,7 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 	} finally {
 		// Whatever the steps above did not settle: before sending nothing went out; after, it may have.
 		if (sent) reservation.keepUncertain();
-		else reservation.release();
+		else await reservation.release();
 	}
 }
 

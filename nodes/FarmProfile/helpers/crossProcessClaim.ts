@@ -1,0 +1,90 @@
+// The duplicate guard across n8n processes (queue-mode workers, or a restart between two runs).
+// Each process's post history cannot see another's reservation; the one shared, durable place a
+// community node may write is n8n's deduplication store (`checkProcessedAndRecord`, written to the
+// database at once). It has no time and no lock: a workflow's entries are one list that each call
+// reads, extends and writes back whole, so two calls at once can both find a key new, and the
+// later write drops the earlier one's entries (n8n 1.123.81 and 2.41.1, DeduplicationHelper).
+//
+// So a claim is made in two steps. First the post's keys and a marker of its own are recorded; a
+// key already there means the media went to the profile within the window. Then, once any write
+// that started at the same moment has landed, the marker is looked up again: of claimants whose
+// writes overlapped, only the last writer's marker is still there, and only it goes on.
+//
+// Keys name time buckets of 1/24 of the window: a post claims its bucket and the 24 after it, and
+// a later post finds its own bucket taken if it comes less than a window (plus one bucket) after.
+
+import { createHash, randomUUID } from 'node:crypto';
+
+import { sleep, type DeduplicationHelperFunctions } from 'n8n-workflow';
+
+export type ClaimStore = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed'>;
+
+export const BUCKETS_PER_WINDOW = 24;
+/** Longer than a write to n8n's database takes: the claims that started with ours have landed by then. */
+export const SETTLE_MS = 300;
+const OPTIONS = { mode: 'entries' as const, maxEntries: 10_000 };
+
+export interface ClaimTarget {
+	team: string;
+	profileId: string;
+	/** The normalised media URL. */
+	media: string;
+	now: number;
+	windowMs: number;
+}
+
+export type ClaimResult =
+	/** n8n offers no deduplication store here (n8n-core alone, or the store failed twice). */
+	| { state: 'unavailable' }
+	/** Another execution, in this or another process, claimed the same media within the window. */
+	| { state: 'taken'; bucketMs: number }
+	| { state: 'claimed'; release: () => Promise<void> };
+
+export function claimKeys(target: ClaimTarget): string[] {
+	const id = createHash('sha256').update(`${target.team}\n${target.profileId}\n${target.media}`).digest('hex').slice(0, 32);
+	const bucketMs = target.windowMs / BUCKETS_PER_WINDOW;
+	const first = Math.floor(target.now / bucketMs);
+	return Array.from({ length: BUCKETS_PER_WINDOW + 1 }, (_, n) => `farm-post:${id}:${first + n}`);
+}
+
+export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarget, settleMs = SETTLE_MS): Promise<ClaimResult> {
+	if (typeof store.checkProcessedAndRecord !== 'function' || target.windowMs <= 0) return { state: 'unavailable' };
+	const keys = claimKeys(target);
+	const marker = `${keys[0]}:${randomUUID()}`;
+	const first = await record(store, [...keys, marker]);
+	if (!first) return { state: 'unavailable' };
+	const mine = first.new.map(String).filter((key) => key !== marker);
+	if (first.processed.map(String).includes(keys[0])) {
+		await forget(store, [...mine, marker]);
+		return { state: 'taken', bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
+	}
+	await sleep(settleMs);
+	const check = await record(store, [marker]);
+	if (check?.new.map(String).includes(marker)) {
+		// Our write was overwritten by a claimant's that started with it: that one goes on.
+		await forget(store, [marker]);
+		return { state: 'taken', bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
+	}
+	return { state: 'claimed', release: async () => await forget(store, [...mine, marker]) };
+}
+
+/** One retry: the first write of a workflow's list is an insert, and two at once collide. */
+async function record(store: ClaimStore, items: string[]) {
+	for (let attempt = 1; attempt <= 2; attempt++) {
+		try {
+			return await store.checkProcessedAndRecord(items, 'workflow', OPTIONS);
+		} catch {
+			if (attempt === 2) return undefined;
+			await sleep(50);
+		}
+	}
+	return undefined;
+}
+
+async function forget(store: ClaimStore, items: string[]): Promise<void> {
+	try {
+		await store.removeProcessed(items, 'workflow', OPTIONS);
+	} catch {
+		// The claim then stays until it ages out of the window: it errs on the side of not posting twice.
+	}
+}

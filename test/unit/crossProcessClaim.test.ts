@@ -1,0 +1,119 @@
+import { BUCKETS_PER_WINDOW, claimAcrossProcesses, claimKeys, type ClaimStore, type ClaimTarget } from '../../nodes/FarmProfile/helpers/crossProcessClaim';
+
+const H = 3_600_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * n8n's deduplication store as n8n 1.123.81 and 2.41.1 run it (DeduplicationHelper, "entries"
+ * mode): one list per workflow, read, extended and written back whole, with database time between
+ * the read and the write, so calls at once overwrite each other's entries.
+ */
+function n8nLikeStore(dbMs = 20) {
+	let row: string[] | undefined;
+	const calls = { record: 0, remove: 0 };
+	const store: ClaimStore = {
+		async checkProcessedAndRecord(items) {
+			calls.record++;
+			const read = row ? [...row] : undefined;
+			await pause(dbMs);
+			const data = read ?? [];
+			const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
+			for (const item of items) {
+				if (data.includes(String(item))) result.processed.push(item);
+				else {
+					result.new.push(item);
+					data.push(String(item));
+				}
+			}
+			row = data;
+			return result;
+		},
+		async removeProcessed(items) {
+			calls.remove++;
+			const read = row ? [...row] : [];
+			await pause(dbMs);
+			row = read.filter((entry) => !items.map(String).includes(entry));
+		},
+	};
+	return { store, calls, entries: () => row ?? [] };
+}
+
+const target = (extra: Partial<ClaimTarget> = {}): ClaimTarget => ({
+	team: 'team-a',
+	profileId: 'p1',
+	media: 'https://cdn.example.com/a.mp4',
+	now: 1_000 * H,
+	windowMs: 24 * H,
+	...extra,
+});
+
+describe('claimAcrossProcesses', () => {
+	it('lets the first claim through and refuses the same media to the same profile after it', async () => {
+		const { store } = n8nLikeStore();
+		expect((await claimAcrossProcesses(store, target(), 50)).state).toBe('claimed');
+		expect(await claimAcrossProcesses(store, target({ now: 1_000 * H + 23 * H }), 50)).toEqual({ state: 'taken', bucketMs: H });
+		// Another profile, another media or another team is another claim.
+		expect((await claimAcrossProcesses(store, target({ profileId: 'p2' }), 50)).state).toBe('claimed');
+		expect((await claimAcrossProcesses(store, target({ media: 'https://cdn.example.com/b.mp4' }), 50)).state).toBe('claimed');
+		expect((await claimAcrossProcesses(store, target({ team: 'team-b' }), 50)).state).toBe('claimed');
+	});
+
+	it('holds for a window, give or take one bucket, then lets the media through again', async () => {
+		const { store } = n8nLikeStore();
+		const start = 1_000 * H + 0.5 * H; // the middle of a bucket
+		await claimAcrossProcesses(store, target({ now: start }), 10);
+		expect((await claimAcrossProcesses(store, target({ now: start + 24 * H - 1 }), 10)).state).toBe('taken');
+		expect((await claimAcrossProcesses(store, target({ now: start + 25 * H }), 10)).state).toBe('claimed');
+	});
+
+	it('of claims made at the same moment, whose writes overwrite each other, lets exactly one through', async () => {
+		for (const claimants of [2, 5, 8]) {
+			const { store } = n8nLikeStore(20);
+			const results = await Promise.all(Array.from({ length: claimants }, () => claimAcrossProcesses(store, target(), 100)));
+			expect(results.filter((r) => r.state === 'claimed')).toHaveLength(1);
+		}
+	});
+
+	it('without the second step, every claimant of a simultaneous batch would have found the key new', async () => {
+		// What a single checkProcessedAndRecord gives: the lost update the second step exists for.
+		const { store } = n8nLikeStore(20);
+		const [key] = claimKeys(target());
+		const answers = await Promise.all([1, 2, 3, 4, 5].map(() => store.checkProcessedAndRecord([key], 'workflow', { mode: 'entries' })));
+		expect(answers.filter((a) => a.new.length === 1)).toHaveLength(5);
+	});
+
+	it('frees the claim when released (nothing was posted), and keeps the store free of a refused claim', async () => {
+		const { store, entries } = n8nLikeStore();
+		const first = await claimAcrossProcesses(store, target(), 10);
+		expect(first.state).toBe('claimed');
+		expect(entries()).toHaveLength(BUCKETS_PER_WINDOW + 2); // the buckets and the marker
+		expect((await claimAcrossProcesses(store, target(), 10)).state).toBe('taken');
+		expect(entries()).toHaveLength(BUCKETS_PER_WINDOW + 2); // the refused one took nothing away or added nothing
+		if (first.state === 'claimed') await first.release();
+		expect(entries()).toEqual([]);
+		expect((await claimAcrossProcesses(store, target(), 10)).state).toBe('claimed');
+	});
+
+	it('retries once when two first writes collide, and is unavailable where n8n has no store', async () => {
+		const { store } = n8nLikeStore();
+		let failures = 1;
+		const colliding: ClaimStore = {
+			...store,
+			async checkProcessedAndRecord(...args) {
+				if (failures-- > 0) throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
+				return await store.checkProcessedAndRecord(...args);
+			},
+		};
+		expect((await claimAcrossProcesses(colliding, target(), 10)).state).toBe('claimed');
+
+		const broken: ClaimStore = {
+			checkProcessedAndRecord: async () => {
+				throw new Error('Instance needs to initialized before use');
+			},
+			removeProcessed: async () => {},
+		};
+		expect((await claimAcrossProcesses(broken, target(), 10)).state).toBe('unavailable');
+		expect((await claimAcrossProcesses({} as ClaimStore, target(), 10)).state).toBe('unavailable');
+		expect((await claimAcrossProcesses(store, target({ windowMs: 0 }), 10)).state).toBe('unavailable');
+	});
+});
