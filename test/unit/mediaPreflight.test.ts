@@ -1,5 +1,6 @@
 // The preflight against real files served over loopback by the sandbox (HEAD, ranges, redirects).
 
+import { httpMediaFetch } from '../../nodes/FarmProfile/helpers/mediaFetch';
 import { preflightMedia, type MediaFetch } from '../../nodes/FarmProfile/helpers/mediaPreflight';
 import { createFarmSandbox, type FarmSandbox } from '../sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../sandbox/media';
@@ -103,5 +104,39 @@ describe('reachability', () => {
 
 	it('says so when the host cannot be reached at all', async () => {
 		expect((await check('http://127.0.0.1:1/a.mp4', 'video'))?.problem).toMatch(/^could not be fetched/);
+	});
+});
+
+describe('a network failure after the first answer', () => {
+	it('is a Media URL problem, not a raw error, for a video and a slideshow', async () => {
+		const video = farm.serveMedia('drops.mp4', { body: makeMp4(20), contentType: 'video/mp4' });
+		const zip = farm.serveMedia('drops.zip', { body: makeZip(['slide-1.jpg']), contentType: 'application/zip' });
+		// HEAD answers; the ranged reads that follow meet a reset connection.
+		const dropsRanges: MediaFetch = async (request) => {
+			if (request.range) throw new Error('socket hang up');
+			return await fetchMedia(request);
+		};
+		for (const [url, type] of [[video, 'video'], [zip, 'slideshow']] as const) {
+			expect(await preflightMedia(dropsRanges, url, type, { allowPrivateHosts: true })).toEqual({
+				problem: 'could not be fetched (socket hang up)',
+				fix: 'check the address, and that the host is up and reachable from the internet',
+			});
+		}
+	});
+});
+
+describe('httpMediaFetch', () => {
+	it("bounds each request by the node's Timeout option", async () => {
+		const seen: Array<Record<string, unknown>> = [];
+		const ctx = {
+			helpers: {
+				httpRequest: async (options: Record<string, unknown>) => {
+					seen.push(options);
+					return { statusCode: 200, headers: {}, body: Buffer.alloc(0) };
+				},
+			},
+		};
+		await httpMediaFetch(ctx as never, 7_500)({ method: 'HEAD', url: 'https://cdn.example.com/a.mp4' });
+		expect(seen[0]).toMatchObject({ method: 'HEAD', timeout: 7_500, disableFollowRedirect: true });
 	});
 });

@@ -2,8 +2,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { MediaFetch } from './mediaPreflight';
 
-/** The media preflight's requests, through n8n's HTTP helper: no credential, no redirects followed. */
-export function httpMediaFetch(ctx: IExecuteFunctions): MediaFetch {
+/**
+ * The media preflight's requests, through n8n's HTTP helper: no credential, no redirects followed,
+ * each bounded by the node's Timeout option.
+ */
+export function httpMediaFetch(ctx: IExecuteFunctions, timeoutMs: number): MediaFetch {
 	return async ({ method, url, range }) => {
 		const response = await ctx.helpers.httpRequest({
 			method,
@@ -13,7 +16,7 @@ export function httpMediaFetch(ctx: IExecuteFunctions): MediaFetch {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: 15_000,
+			timeout: timeoutMs,
 		});
 		return {
 			status: response.statusCode,

@@ -62,7 +62,19 @@ export async function preflightMedia(
 	const size = sizeOf(response);
 	if (size === 0) return { problem: 'is an empty file', fix: 'upload the file again and check the URL' };
 
-	return mediaType === 'video' ? await checkVideo(fetch, url, size) : await checkSlideshow(fetch, url, size);
+	try {
+		return mediaType === 'video' ? await checkVideo(fetch, url, size) : await checkSlideshow(fetch, url, size);
+	} catch (error) {
+		return unreachable(error);
+	}
+}
+
+/** A network failure (refused, reset, timed out) on any of the preflight's requests. */
+function unreachable(error: unknown): Problem {
+	return {
+		problem: `could not be fetched (${(error as Error).message})`,
+		fix: 'check the address, and that the host is up and reachable from the internet',
+	};
 }
 
 /** HEAD, following redirects by hand (each hop is checked), falling back to a one-byte GET when HEAD is refused. */
@@ -88,10 +100,7 @@ async function probe(
 			response = await fetch({ method: 'HEAD', url });
 			if ([403, 405, 501].includes(response.status)) response = await fetch({ method: 'GET', url, range: 'bytes=0-0' });
 		} catch (error) {
-			return {
-				problem: `could not be fetched (${(error as Error).message})`,
-				fix: 'check the address, and that the host is up and reachable from the internet',
-			};
+			return unreachable(error);
 		}
 		const location = header(response, 'location');
 		if (response.status >= 300 && response.status < 400 && location) {

@@ -101,7 +101,7 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 	let sent = false;
 	try {
 		if (input.guards.preflight) {
-			const problem = await preflightMedia(httpMediaFetch(ctx), post.body.media_url, post.body.media_type, { allowPrivateHosts: farmIsPrivate });
+			const problem = await preflightMedia(httpMediaFetch(ctx, input.timeout), post.body.media_url, post.body.media_type, { allowPrivateHosts: farmIsPrivate });
 			if (problem) throw invalidFieldsError(ctx.getNode(), [{ field: 'Media URL', ...problem }], itemIndex);
 		}
 
