@@ -1,0 +1,35 @@
+export interface StoredObject {
+	body: Buffer;
+	contentType: string;
+	metadata: Record<string, string>;
+	etag: string;
+}
+export interface RecordedRequest {
+	method: string;
+	url: string;
+	host: string;
+	headers: Record<string, string | string[] | undefined>;
+	bodyBytes: number;
+	style?: 'path' | 'virtual-hosted';
+	auth?: 'header' | 'query';
+	outcome?: string;
+}
+export interface S3ServerOptions {
+	accessKeyId?: string;
+	secretAccessKey?: string;
+	region?: string;
+	buckets?: string[];
+	serviceHosts?: string[];
+	deny?: { put?: boolean; get?: boolean };
+	now?: () => Date;
+}
+export interface S3Server {
+	port: number;
+	config: { accessKeyId: string; secretAccessKey: string; region: string; deny: { put?: boolean; get?: boolean } };
+	objects: Map<string, StoredObject>;
+	requests: RecordedRequest[];
+	endpoint: string;
+	virtualHostEndpoint: string;
+	close(): Promise<void>;
+}
+export function startS3Server(options?: S3ServerOptions): Promise<S3Server>;
