@@ -1,5 +1,8 @@
 export interface StoredObject {
-	body: Buffer;
+	/** Undefined when the server was started with storeBodies: false. */
+	body?: Buffer;
+	size: number;
+	sha256: string;
 	contentType: string;
 	metadata: Record<string, string>;
 	etag: string;
@@ -22,10 +25,12 @@ export interface S3ServerOptions {
 	serviceHosts?: string[];
 	deny?: { put?: boolean; get?: boolean };
 	now?: () => Date;
+	storeBodies?: boolean;
+	conditionalWrites?: boolean;
 }
 export interface S3Server {
 	port: number;
-	config: { accessKeyId: string; secretAccessKey: string; region: string; deny: { put?: boolean; get?: boolean } };
+	config: { accessKeyId: string; secretAccessKey: string; region: string; deny: { put?: boolean; get?: boolean }; storeBodies: boolean; conditionalWrites: boolean };
 	objects: Map<string, StoredObject>;
 	requests: RecordedRequest[];
 	endpoint: string;

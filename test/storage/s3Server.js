@@ -62,6 +62,10 @@ async function startS3Server(options = {}) {
 		serviceHosts: options.serviceHosts ?? ['127.0.0.1', 'localhost', 's3.farm.test'],
 		deny: options.deny ?? {},
 		now: options.now ?? (() => new Date()),
+		/** false: bodies are hashed and counted, not kept (for uploads too large to hold). */
+		storeBodies: options.storeBodies ?? true,
+		/** false: answer 501 NotImplemented to If-None-Match, like a server without conditional writes. */
+		conditionalWrites: options.conditionalWrites ?? true,
 	};
 	/** key: `${bucket}/${key}` → { body, contentType, metadata, etag } */
 	const objects = new Map();
@@ -168,7 +172,7 @@ async function startS3Server(options = {}) {
 		}
 		if (contentSha !== UNSIGNED) {
 			if (!/^[0-9a-f]{64}$/.test(contentSha)) throw new S3Error(400, 'InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.');
-			const actual = createHash('sha256').update(body).digest('hex');
+			const actual = body.sha256;
 			if (actual !== contentSha) {
 				throw new S3Error(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
 					ClientComputedContentSHA256: contentSha,
@@ -229,11 +233,20 @@ async function startS3Server(options = {}) {
 		return 'query';
 	}
 
+	/** Reads the body, hashing it as it comes; keeps it only when bodies are stored. */
 	function readBody(req) {
 		return new Promise((resolve, reject) => {
 			const chunks = [];
-			req.on('data', (chunk) => chunks.push(chunk));
-			req.on('end', () => resolve(Buffer.concat(chunks)));
+			const hash = createHash('sha256');
+			const md5 = createHash('md5');
+			let length = 0;
+			req.on('data', (chunk) => {
+				length += chunk.length;
+				hash.update(chunk);
+				md5.update(chunk);
+				if (config.storeBodies) chunks.push(chunk);
+			});
+			req.on('end', () => resolve({ data: config.storeBodies ? Buffer.concat(chunks) : undefined, length, sha256: hash.digest('hex'), md5: md5.digest('hex') }));
 			req.on('error', reject);
 		});
 	}
@@ -281,13 +294,16 @@ async function startS3Server(options = {}) {
 
 			if (req.method === 'PUT') {
 				if (config.deny.put) throw new S3Error(403, 'AccessDenied', 'Access Denied');
+				if (req.headers['if-none-match'] !== undefined && !config.conditionalWrites) {
+					throw new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: 'If-None-Match' });
+				}
 				if (req.headers['if-none-match'] === '*' && objects.has(id)) {
 					throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
 				}
 				const metadata = {};
 				for (const [name, value] of Object.entries(req.headers)) if (name.startsWith('x-amz-meta-')) metadata[name] = value;
-				const etag = `"${createHash('md5').update(body).digest('hex')}"`;
-				objects.set(id, { body, contentType: req.headers['content-type'] || 'binary/octet-stream', metadata, etag });
+				const etag = `"${body.md5}"`;
+				objects.set(id, { body: body.data, size: body.length, sha256: body.sha256, contentType: req.headers['content-type'] || 'binary/octet-stream', metadata, etag });
 				record.outcome = 'Stored';
 				res.writeHead(200, { etag });
 				res.end();
@@ -297,8 +313,9 @@ async function startS3Server(options = {}) {
 				if (config.deny.get) throw new S3Error(403, 'AccessDenied', 'Access Denied');
 				const object = objects.get(id);
 				if (!object) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: where.key });
+				if (!object.body && req.method === 'GET') throw new S3Error(501, 'NotImplemented', 'This test server did not keep the body');
 				record.outcome = 'Served';
-				res.writeHead(200, { 'content-type': object.contentType, 'content-length': object.body.length, etag: object.etag, ...object.metadata });
+				res.writeHead(200, { 'content-type': object.contentType, 'content-length': object.size, etag: object.etag, ...object.metadata });
 				res.end(req.method === 'HEAD' ? undefined : object.body);
 				return;
 			}

@@ -56,7 +56,7 @@ describe('the test S3 server checks signatures with the AWS SDK as reference', (
 		const put = await sdkPut('/farm-media/a%20b/%C3%BC-1.mp4', body);
 		const stored = await send({ method: 'PUT', url: put.url, headers: put.headers, body });
 		expect(stored.statusCode).toBe(200);
-		expect(server.objects.get('farm-media/a b/ü-1.mp4')?.body.equals(body)).toBe(true);
+		expect(server.objects.get('farm-media/a b/ü-1.mp4')?.body?.equals(body)).toBe(true);
 
 		const link = await sdkPresign('/farm-media/a%20b/%C3%BC-1.mp4', 3600);
 		const got = await send({ method: 'GET', url: link });
