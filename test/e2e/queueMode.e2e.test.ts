@@ -1,0 +1,319 @@
+// n8n's scale-out engine for real (issue #11, items 4 and 5): Redis, Postgres, an n8n main and two
+// `n8n worker`s sharing one encryption key and database, the packed package loaded in each, in
+// both n8n majors. Executions start through webhooks: `n8n execute` never runs on a worker (it
+// falls back to regular mode). Both majors run in queue mode here (1.123.81 on Node 20, 2.41.1 on
+// Node 24); the cluster is test/e2e/queueCluster.js.
+//
+// The figures asked for (time against the ceiling, 429s met, the 429 share with two workers and
+// with one, how many of five identical posts went out, where each execution ran) are printed as
+// `[queue n8n N.x] …` lines, to be quoted.
+
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
+import { makeMp4 } from '../sandbox/media';
+
+const { QueueCluster } = require('./queueCluster');
+const { packPackage } = require('./n8nInstance');
+const wf = require('./workflows');
+
+const API_KEY = 'sk-queue-4b8e2d1a6c';
+const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!;
+// The team limit, ten times faster (30 requests per 6 s instead of per minute), and the node's
+// Rate Limit Window set to match, as in bench/run.js: 100 posts take tens of seconds, not minutes.
+const WINDOW = { limit: 30, windowMs: 6_000 };
+const PACE = { requestsPerMinute: WINDOW.limit, rateLimitWindow: WINDOW.windowMs / 1000 };
+const CALLS = 4;
+const ITEMS_PER_CALL = 25;
+const POSTS = CALLS * ITEMS_PER_CALL;
+// The least time POSTS posts can take under the window: the last batch of 30 goes once the ones
+// before it have left the window (as bench/run.js reckons it).
+const CEILING_MS = (Math.ceil(POSTS / WINDOW.limit) - 1) * WINDOW.windowMs;
+
+/**
+ * Of five overlapping identical posts (same media, same profile, guards at their defaults) spread
+ * over both workers, at most this many may reach the API. Today the guards' history lives in each
+ * worker process, so one post per worker can go out; tighten this as the guards tighten.
+ */
+const MAX_SENT_OF_FIVE_IDENTICAL = 2;
+
+const BATCH_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a1';
+const WAIT_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a2';
+const GUARD_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a3';
+const GUARD_WAIT_ID = 'b7e0c1d2-0000-4000-8000-0000000000a4';
+const GUARD_HOLD_S = 2;
+// How the duplicate guard (or, behind it, the cadence guard) words a refusal.
+const GUARD_REFUSAL = /posted to this profile|was sent to this profile|would exceed \d+ posts? in 24 hours/;
+const BATCH_WF = 'queueBatch100Pst';
+const WAIT_WF = 'queuePostAndWait';
+const GUARD_WF = 'queueGuardFive01';
+
+// Fresh ready profiles, one per guard round, so that rounds do not see each other's posts.
+const ROUND_PROFILES = [1, 2, 3, 4].map((n) => ({
+	profile_id: `9a8b7c6d-5e4f-4a3b-8c2d-00000000000${n}`,
+	profile_name: `Round ${n}`,
+	phone_id: `phone-round-${n}`,
+	status: 'ready',
+	tiktok_username: `round.${n}`,
+}));
+
+function farmNode(parameters: Record<string, unknown>, x = 240) {
+	return wf.node('Farm Profile', 'n8n-nodes-farm-profile.farmProfile', 1, x, { operation: 'post', ...parameters }, {
+		credentials: { farmProfileApi: { id: wf.CREDENTIAL_ID, name: 'Farm Profile API (sandbox)' } },
+	});
+}
+
+function webhookNode(webhookId: string) {
+	return wf.node('Start Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: webhookId, responseMode: 'onReceived', options: {} }, { webhookId });
+}
+
+function workflow(id: string, nodes: unknown[], chain: string[]) {
+	const connections: Record<string, unknown> = {};
+	for (let i = 0; i + 1 < chain.length; i++) connections[chain[i]] = { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] };
+	return { id, name: `Queue ${id}`, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+const baseFields = {
+	profileId: READY.profile_id,
+	mediaType: 'video',
+	soundId: '7216519837462889218',
+	webhookUrl: 'https://n8n.example.com/webhook/queue/webhook',
+	isLive: true,
+};
+
+/** Webhook (answers at once, so calls overlap) → Split Out body.items → Farm Profile: one post per item. */
+function batchWorkflow() {
+	const split = wf.node('Split Items', 'n8n-nodes-base.splitOut', 1, 120, { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} });
+	const farm = farmNode({
+		...baseFields,
+		mediaUrl: '={{ "https://cdn.example.com/queue/" + $json.run + "/clip-" + $json.n + ".mp4" }}',
+		title: '={{ "Clip " + $json.n }}',
+		// 100 posts to one profile in a minute is what the cadence guard is for; here it is about
+		// pacing. The media is not reachable, so no preflight either.
+		options: { ...PACE, maxPostsPerDay: 0, preflight: false },
+	});
+	return workflow(BATCH_WF, [webhookNode(BATCH_HOOK), split, farm], ['Start Webhook', 'Split Items', 'Farm Profile']);
+}
+
+/** Webhook → Post and Wait → Record (what it resumed with, and the execution's id) at the sandbox. */
+function waitWorkflow(recordUrl: string, mediaUrl: string) {
+	const farm = farmNode({
+		...baseFields,
+		operation: 'sendAndWait',
+		mediaUrl,
+		title: 'Wait across workers',
+		options: { ...PACE, postRef: '={{ $json.body.ref }}', maxPostsPerDay: 0, duplicateWindowHours: 0 },
+	});
+	const record = wf.node('Record', 'n8n-nodes-base.httpRequest', 4.2, 480, {
+		method: 'POST',
+		url: recordUrl,
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody: '={{ JSON.stringify({ ...$json, execution_id: $execution.id }) }}',
+		options: {},
+	});
+	return workflow(WAIT_WF, [webhookNode(WAIT_HOOK), farm, record], ['Start Webhook', 'Farm Profile', 'Record']);
+}
+
+/**
+ * Webhook → Wait 2 s → Farm Profile with the profile and media from the call, every guard at its
+ * default. The wait (in the worker's process: n8n sleeps for waits under 65 s) holds every execution
+ * of a round in flight until all have started, so that they really overlap when they post.
+ */
+function guardWorkflow() {
+	const hold = wf.node('Hold', 'n8n-nodes-base.wait', 1.1, 120, { resume: 'timeInterval', amount: GUARD_HOLD_S, unit: 'seconds' }, { webhookId: GUARD_WAIT_ID });
+	const farm = farmNode({ ...baseFields, profileId: '={{ $json.body.profile }}', mediaUrl: '={{ $json.body.media }}', title: 'Same post five times', options: PACE });
+	return workflow(GUARD_WF, [webhookNode(GUARD_HOOK), hold, farm], ['Start Webhook', 'Hold', 'Farm Profile']);
+}
+
+async function post(url: string, body: unknown) {
+	const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+	await response.arrayBuffer();
+	return response.status;
+}
+
+function queueModeSuite(major: 1 | 2) {
+	let farm: FarmSandbox;
+	let cluster: InstanceType<typeof QueueCluster>;
+	const report = (line: string) => console.log(`[queue n8n ${major}.x] ${line}`);
+
+	beforeAll(async () => {
+		farm = await createFarmSandbox({
+			apiKeys: [API_KEY],
+			profiles: [...DEFAULT_PROFILES, ...ROUND_PROFILES],
+			rateLimit: WINDOW,
+			// Retry-After on every 429, so the test shows whether the pacers honour it.
+			retryAfter: true,
+			callbackDelayMs: 3_600_000,
+		}).start();
+		const tarball = packPackage(join(tmpdir(), `farm-pack-queue-${major}-${process.pid}`));
+		const started = Date.now();
+		cluster = await QueueCluster.create({ major, tarball, workers: 2, concurrency: 5 });
+		await cluster.importCredentials([wf.credential({ baseUrl: farm.url, apiKey: API_KEY })]);
+		await cluster.importWorkflows([batchWorkflow(), waitWorkflow(`${farm.url}/_sandbox/records`, `${farm.url}/_media/morning-routine.mp4`), guardWorkflow()]);
+		for (const id of [BATCH_WF, WAIT_WF, GUARD_WF]) await cluster.activate(id);
+		await cluster.start();
+		for (const hook of [BATCH_HOOK, WAIT_HOOK, GUARD_HOOK]) await cluster.waitForWebhook(`${cluster.baseUrl}/webhook/${hook}`);
+		report(`n8n ${cluster.host.version} on Node ${cluster.host.nodeVersion}: Redis, Postgres 15, main + 2 workers (concurrency 5) up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	});
+
+	afterAll(async () => {
+		await cluster?.dispose();
+		await farm?.stop();
+	});
+
+	beforeEach(() => farm.reset());
+
+	/** Four overlapping calls of 25 items each; returns the figures and checks every post went out once. */
+	async function hundredPosts(run: string) {
+		farm.config.callbackDelayMs = 3_600_000;
+		const before = new Set((await cluster.executions(BATCH_WF)).map((e: { id: string }) => e.id));
+		const jobsBefore = cluster.jobsPerWorker();
+		const started = Date.now();
+		const statuses = await Promise.all(
+			Array.from({ length: CALLS }, (_, call) =>
+				post(`${cluster.baseUrl}/webhook/${BATCH_HOOK}`, {
+					items: Array.from({ length: ITEMS_PER_CALL }, (_, i) => ({ run, n: call * ITEMS_PER_CALL + i })),
+				}),
+			),
+		);
+		expect(statuses).toEqual(Array(CALLS).fill(200));
+		const all = await cluster.waitForExecutions(BATCH_WF, before.size + CALLS, { timeoutMs: 300_000 });
+		const mine = all.filter((e: { id: string }) => !before.has(e.id));
+		const lastPost = Math.max(...farm.state.posts.map((p) => Date.parse(p.received_at)));
+		const urls = farm.state.posts.map((p) => String(p.body.media_url));
+		const tooMany = farm.state.requests - farm.state.posts.length - farm.state.rejected.length;
+		const jobsAfter = cluster.jobsPerWorker();
+		const spread = Object.fromEntries(Object.keys(jobsAfter).map((w) => [w, jobsAfter[w] - (jobsBefore[w] ?? 0)]));
+		const figures = {
+			executions: mine.map((e: { status: string }) => e.status),
+			failed: mine.filter((e: { status: string }) => e.status !== 'success').length,
+			posted: urls.length,
+			duplicates: urls.length - new Set(urls).size,
+			elapsedMs: lastPost - started,
+			ceilingMs: CEILING_MS,
+			requests: farm.state.requests,
+			answered429: tooMany,
+			share429: tooMany / farm.state.requests,
+			executionsPerWorker: spread,
+		};
+		const errors = [];
+		for (const execution of mine.filter((e: { status: string }) => e.status !== 'success')) errors.push((await cluster.executionError(execution.id))?.message ?? null);
+		expect(errors).toEqual([]);
+		expect(figures.failed).toBe(0);
+		expect(figures.posted).toBe(POSTS);
+		expect(figures.duplicates).toBe(0);
+		expect(farm.state.rejected).toEqual([]);
+		return figures;
+	}
+
+	const describeFigures = (f: Awaited<ReturnType<typeof hundredPosts>>) =>
+		`${f.posted} posted, ${f.failed} failed executions, ${f.duplicates} duplicate media_urls; last post ${(f.elapsedMs / 1000).toFixed(1)} s after the first call ` +
+		`(ceiling ${(f.ceilingMs / 1000).toFixed(0)} s at ${WINDOW.limit} per ${WINDOW.windowMs / 1000} s, ${(f.elapsedMs / f.ceilingMs).toFixed(2)}x); ` +
+		`${f.answered429} of ${f.requests} requests answered 429 (${(f.share429 * 100).toFixed(1)} %); executions per worker ${JSON.stringify(f.executionsPerWorker)}`;
+
+	let twoWorkers: Awaited<ReturnType<typeof hundredPosts>> | undefined;
+
+	it('100 posts from four overlapping executions with one key, over two workers: 0 failed, 0 duplicates', async () => {
+		twoWorkers = await hundredPosts('two-workers');
+		report(`100 posts, two workers: ${describeFigures(twoWorkers)}`);
+	});
+
+	it('Post and Wait started on one worker resumes on the other with the task id', async () => {
+		// Long enough for the execution to be stored as waiting before the farm calls back.
+		farm.config.callbackDelayMs = 3_000;
+		const outcomes: Array<{ ref: string; runs: Array<{ worker: string }>; crossed: boolean }> = [];
+		// n8n enqueues the resume as a new job that any worker may take: try a few batches of four.
+		for (let batch = 0; batch < 4 && !outcomes.some((o) => o.crossed); batch++) {
+			farm.reset();
+			const refs = [0, 1, 2, 3].map((n) => `wait-${major}-${batch}-${n}`);
+			expect(await Promise.all(refs.map((ref) => post(`${cluster.baseUrl}/webhook/${WAIT_HOOK}`, { ref })))).toEqual([200, 200, 200, 200]);
+			const records = await farm.waitForRecords(refs.length, 120_000);
+			expect(farm.state.callbacks.map((c) => c.status)).toEqual([200, 200, 200, 200]);
+			for (const ref of refs) {
+				const sent = farm.state.posts.find((p) => String(p.body.webhook_url).includes(`post_ref=${ref}`));
+				const record = records.find((r) => r.body.post_ref === ref);
+				expect(sent).toBeDefined();
+				expect(new URL(String(sent!.body.webhook_url)).pathname).toMatch(/^\/webhook-waiting\//);
+				expect(record?.body).toMatchObject({ event: 'post.published', status: 'published', published: true, post_ref: ref, task_id: sent!.task_id });
+				const runs = cluster.workerRuns(record!.body.execution_id);
+				expect(runs).toHaveLength(2);
+				outcomes.push({ ref, runs, crossed: runs[0].worker !== runs[1].worker });
+			}
+		}
+		const executions = await cluster.waitForExecutions(WAIT_WF, outcomes.length, { timeoutMs: 60_000 });
+		expect(executions.map((e: { status: string }) => e.status)).toEqual(Array(outcomes.length).fill('success'));
+		report(
+			`Post and Wait: ${outcomes.filter((o) => o.crossed).length} of ${outcomes.length} resumed on the other worker; ` +
+				outcomes.map((o) => `${o.ref}: ${o.runs.map((r) => r.worker).join(' -> ')}`).join(', '),
+		);
+		expect(outcomes.some((o) => o.crossed)).toBe(true);
+	});
+
+	it('five overlapping identical posts spread over both workers: at most MAX_SENT_OF_FIVE_IDENTICAL go out', async () => {
+		type Round = { sent: number; perWorker: Record<string, number>; overlapped: boolean; refusals: string[]; otherErrors: string[] };
+		const rounds: Round[] = [];
+		// Bull hands each job to whichever worker asks first; repeat (fresh profile and media) until a round spreads.
+		for (const [round, profile] of ROUND_PROFILES.entries()) {
+			farm.reset();
+			const media = farm.serveMedia(`guard-${major}-${round}.mp4`, { body: makeMp4(20), contentType: 'video/mp4' });
+			const before = new Set((await cluster.executions(GUARD_WF)).map((e: { id: string }) => e.id));
+			const body = { profile: profile.profile_id, media };
+			expect(await Promise.all(Array.from({ length: 5 }, () => post(`${cluster.baseUrl}/webhook/${GUARD_HOOK}`, body)))).toEqual(Array(5).fill(200));
+			const mine = (await cluster.waitForExecutions(GUARD_WF, before.size + 5, { timeoutMs: 120_000 })).filter((e: { id: string }) => !before.has(e.id));
+			const perWorker: Record<string, number> = {};
+			for (const execution of mine) for (const run of cluster.workerRuns(execution.id)) perWorker[run.worker] = (perWorker[run.worker] ?? 0) + 1;
+			const refusals: string[] = [];
+			const otherErrors: string[] = [];
+			for (const execution of mine.filter((e: { status: string }) => e.status !== 'success')) {
+				const error = await cluster.executionError(execution.id);
+				const text = `${error?.message ?? ''} ${error?.description ?? ''}`;
+				(GUARD_REFUSAL.test(text) ? refusals : otherErrors).push((error?.message ?? text).trim().slice(0, 200));
+			}
+			rounds.push({
+				sent: farm.state.posts.filter((p) => p.body.media_url === media).length,
+				perWorker,
+				// All five were running at one moment: every one started before any one ended.
+				overlapped: Math.max(...mine.map((e: { startedAt: number }) => e.startedAt)) < Math.min(...mine.map((e: { stoppedAt: number }) => e.stoppedAt)),
+				refusals,
+				otherErrors,
+			});
+			if (Object.keys(perWorker).length > 1) break;
+		}
+		report(
+			`guards: five identical overlapping posts → ` +
+				rounds
+					.map((r) => `${r.sent} sent (executions per worker ${JSON.stringify(r.perWorker)}, all five in flight at once: ${r.overlapped}, ${r.refusals.length} refused by a guard${r.refusals[0] ? `: "${r.refusals[0]}"` : ''})`)
+					.join('; ') +
+				`; bound ${MAX_SENT_OF_FIVE_IDENTICAL}`,
+		);
+		expect(rounds.some((r) => Object.keys(r.perWorker).length > 1)).toBe(true);
+		for (const r of rounds) {
+			// Every execution either posted or was refused by a guard: nothing else stopped them.
+			expect(r.otherErrors).toEqual([]);
+			expect(r.sent + r.refusals.length).toBe(5);
+			expect(r.sent).toBeGreaterThanOrEqual(1);
+			expect(r.sent).toBeLessThanOrEqual(MAX_SENT_OF_FIVE_IDENTICAL);
+		}
+	});
+
+	it('the share of requests answered 429: two workers against one', async () => {
+		// Worker 2 stops (finishing what it runs); every execution now goes to worker 1.
+		await cluster.stopWorker('worker2');
+		const oneWorker = await hundredPosts('one-worker');
+		report(`100 posts, one worker: ${describeFigures(oneWorker)}`);
+		expect(Object.keys(oneWorker.executionsPerWorker).filter((w) => oneWorker.executionsPerWorker[w] > 0)).toEqual(['worker1']);
+		if (twoWorkers) {
+			report(
+				`429 share: two workers ${(twoWorkers.share429 * 100).toFixed(1)} % (${twoWorkers.answered429}/${twoWorkers.requests}), ` +
+					`one worker ${(oneWorker.share429 * 100).toFixed(1)} % (${oneWorker.answered429}/${oneWorker.requests})`,
+			);
+		}
+	});
+}
+
+jest.setTimeout(20 * 60_000);
+
+describe('queue mode: n8n 1.x (1.123.81), main + two workers, Redis, Postgres', () => queueModeSuite(1));
+describe('queue mode: n8n 2.x (2.41.1), main + two workers, Redis, Postgres', () => queueModeSuite(2));
