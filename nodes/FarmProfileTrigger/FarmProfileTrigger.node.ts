@@ -18,7 +18,9 @@ export class FarmProfileTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when a post from a farm profile goes live on TikTok',
+		// n8n's node creator shows one entry for the Farm Profile node and this trigger together and
+		// takes its description from the trigger (both 1.x and 2.x): so this sentence is the app's.
+		description: 'Post TikTok videos and slideshows from warmed-up farm profiles, and start workflows when they go live',
 		defaults: { name: 'Farm Profile Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
