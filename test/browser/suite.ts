@@ -1,0 +1,305 @@
+// The editor in a real browser, run once per n8n major version: the packed package inside real n8n,
+// the sandbox farm API on loopback, and headless Chromium clicking through n8n's editor as a user
+// does: find the nodes, fill the panel, connect a credential, press Execute step, read the output.
+// With FARM_SCREENSHOTS_DIR set (`npm run screenshots`), the same steps save the README's pictures.
+
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+
+import type { Browser } from 'playwright-core';
+
+import { postFields } from '../../nodes/FarmProfile/descriptions/postFields';
+import { FarmProfileTrigger } from '../../nodes/FarmProfileTrigger/FarmProfileTrigger.node';
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
+import { Editor, launchBrowser } from './editor';
+
+const { N8nInstance, packPackage } = require('../e2e/n8nInstance');
+const wf = require('../e2e/workflows');
+
+const API_KEY = 'sk-browser-4f2a9c';
+const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!;
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+const EXAMPLE_CREDENTIAL = 'farmPlaygrndCrd1';
+
+const notice = (name: string) => postFields.find((field) => field.name === name)!.displayName;
+const APP_DESCRIPTION = new FarmProfileTrigger().description.description;
+const OLD_TRIGGER_SENTENCE = 'Starts the workflow when a post from a farm profile goes live on TikTok';
+
+/** The example workflows of examples/, pointed at this run's n8n and sandbox (as `npm start` does). */
+function exampleWorkflows(n8nUrl: string, sandboxUrl: string) {
+	return readdirSync(EXAMPLES)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) =>
+			JSON.parse(
+				readFileSync(join(EXAMPLES, file), 'utf8')
+					.split('http://127.0.0.1:5678')
+					.join(n8nUrl)
+					.split('http://127.0.0.1:4010')
+					.join(sandboxUrl),
+			),
+		);
+}
+
+export function browserSuite(major: 1 | 2) {
+	jest.setTimeout(10 * 60_000);
+
+	const screenshotsDir = process.env.FARM_SCREENSHOTS_DIR || undefined;
+	let sandbox: FarmSandbox;
+	let n8n: InstanceType<typeof N8nInstance>;
+	let browser: Browser | undefined;
+	let editor: Editor;
+	const startedAt = Date.now();
+
+	beforeAll(async () => {
+		// Before n8n starts: installing Chromium (first run on a machine) holds this process for a while.
+		browser = await launchBrowser();
+		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 200 }).start();
+		const tarball = packPackage(join(tmpdir(), `farm-pack-browser-${major}-${process.pid}`));
+		n8n = await N8nInstance.create({ major, tarball });
+		const clip = `${sandbox.url}/_media/morning-routine.mp4`;
+		const post = {
+			profileId: READY.profile_id,
+			mediaType: 'video',
+			mediaUrl: clip,
+			soundId: '7216519837462889218',
+			title: 'Morning routine, part 3',
+			webhookUrl: 'https://n8n.example.com/webhook/6f1c2d3e/webhook?token=s3cret',
+			isLive: false,
+			additionalFields: {},
+			options: { postRef: 'row-17' },
+		};
+		const httpRequest = wf.node(
+			'HTTP Request',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			240,
+			{
+				method: 'GET',
+				url: `${sandbox.url}/v1/sources?limit=1`,
+				authentication: 'predefinedCredentialType',
+				nodeCredentialType: 'farmProfileApi',
+				options: {},
+			},
+			{ credentials: { farmProfileApi: { id: wf.CREDENTIAL_ID, name: 'Farm Profile API (sandbox)' } } },
+		);
+		await n8n.importCredentials([
+			wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY }),
+			wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY, id: EXAMPLE_CREDENTIAL }),
+		]);
+		await n8n.importWorkflows([
+			wf.postWorkflow('browserPost00001', post),
+			wf.postWorkflow('browserCredentia', post),
+			wf.postWorkflow('browserBadField1', { ...post, mediaUrl: 'http://cdn.example.com/clips/clip-42.mp4' }),
+			wf.postWorkflow('browserCustomCal', { operation: '__CUSTOM_API_CALL__' }),
+			{
+				id: 'browserHttpCall1',
+				name: 'Custom call with the HTTP Request node',
+				active: false,
+				nodes: [wf.node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}), httpRequest],
+				connections: { Start: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+				pinData: {},
+			},
+			...exampleWorkflows(n8n.baseUrl, sandbox.url),
+		]);
+		await n8n.start();
+		await n8n.setupOwner();
+		editor = await Editor.open(browser, n8n, { screenshotsDir });
+		process.stdout.write(
+			`browser: n8n ${n8n.host.version} on Node ${n8n.host.nodeVersion}, ${browser.version()}; ready after ${Math.round((Date.now() - startedAt) / 1000)} s\n`,
+		);
+	});
+
+	// FARM_BROWSER_DEBUG=<folder>: a picture of the page after each test, to see what a failure saw.
+	afterEach(async () => {
+		const debugDir = process.env.FARM_BROWSER_DEBUG;
+		if (!debugDir || !editor) return;
+		mkdirSync(debugDir, { recursive: true });
+		const name = `${major}x-${expect.getState().currentTestName ?? 'test'}`.replace(/[^\w.-]+/g, '-').slice(0, 120);
+		await editor.page.screenshot({ path: join(debugDir, `${name}.png`) }).catch(() => {});
+	});
+
+	afterAll(async () => {
+		await editor?.close().catch(() => {});
+		await browser?.close().catch(() => {});
+		await n8n?.dispose();
+		await sandbox?.stop();
+		process.stdout.write(`browser: n8n ${major}.x suite took ${Math.round((Date.now() - startedAt) / 1000)} s\n`);
+	});
+
+	describe('a new workflow, built as a user does', () => {
+		it('the node creator finds one Farm Profile entry, described for the whole app, with 2 triggers and 2 actions', async () => {
+			await editor.newWorkflow();
+			await editor.openCreator();
+			await editor.searchCreator('Farm Profile');
+			await editor.creatorItem('Farm Profile').click();
+			const panel = editor.creator();
+			await panel.getByText(APP_DESCRIPTION).first().waitFor();
+			expect(await panel.innerText()).not.toContain(OLD_TRIGGER_SENTENCE);
+			expect(await editor.creatorCategory('Triggers')).toEqual({ header: 'Triggers (2)', items: ['On post published', 'On any event'] });
+			expect(await editor.creatorCategory('Actions')).toEqual({
+				header: 'Actions (2)',
+				// n8n adds "Custom API Call" to the Operation list, but not here.
+				items: ['Post to a farm profile', 'Post to a farm profile and wait until it is live'],
+			});
+			await editor.shot('node-creator');
+		});
+
+		it('adds the trigger: its panel shows the Production URL, and Listen for test event receives the farm\'s callback', async () => {
+			await editor.creatorItem('On post published').click();
+			await editor.ndv().locator('[data-test-id=node-parameters]').waitFor();
+			const urls = await editor.webhookUrls();
+			const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+			expect(urls.productionUrl).toMatch(new RegExp(`^${n8n.baseUrl}/webhook/${uuid}/webhook$`));
+			expect(urls.testUrl).toBe(urls.productionUrl.replace('/webhook/', '/webhook-test/'));
+			expect(await editor.notices()).toEqual([expect.stringContaining("Paste this node's Production URL")]);
+			await urls.show('production');
+			await editor.shot('trigger', editor.ndv());
+
+			await urls.show('test');
+			await editor.executeStep();
+			await editor.ndv().getByText('Listening for test event').waitFor();
+			// The farm calls back the webhook_url of a post exactly as given: post with the Test URL.
+			const answer = await fetch(`${sandbox.url}/v1/posts`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'X-API-Key': API_KEY },
+				body: JSON.stringify({
+					profile_id: READY.profile_id,
+					media_type: 'video',
+					media_url: 'https://cdn.example.com/clips/clip-42.mp4',
+					sound_id: '7216519837462889218',
+					title: 'Listen test',
+					webhook_url: `${urls.testUrl}?post_ref=row-17&profile_id=${READY.profile_id}`,
+					is_live: true,
+				}),
+			});
+			expect(answer.status).toBe(200);
+			const [callback] = await sandbox.waitForCallbacks(1, 30_000);
+			expect(callback.status).toBe(200);
+			await editor.output().getByText(callback.payload.post_url).first().waitFor();
+			await editor.showOutputAsJson();
+			await editor.outputContaining('"post_ref": "row-17"', `"phone_id": "${READY.phone_id}"`, `"post_url": "${callback.payload.post_url}"`);
+			await editor.closeNdv();
+		});
+
+		it('adds the action after it: Post to Farm Profile shows every field, and the draft notice follows Publish Live', async () => {
+			await editor.openCreator('Farm Profile Trigger');
+			await editor.searchCreator('Farm Profile');
+			await editor.creatorItem('Farm Profile').click();
+			await editor.creatorCategory('Actions');
+			await editor.creatorItem('Post to a farm profile').click();
+			await editor.param('profileId').waitFor();
+			expect(await editor.visibleParameters()).toEqual(
+				expect.arrayContaining(['operation', 'profileId', 'mediaType', 'mediaUrl', 'soundId', 'title', 'webhookUrl', 'isLive']),
+			);
+			expect(await editor.ndv().locator('[data-test-id=node-credentials-select]').isVisible()).toBe(true);
+			for (const collection of ['Additional Fields', 'Options']) await editor.ndv().getByText(collection, { exact: true }).first().waitFor();
+			expect(await editor.notices()).toEqual([notice('draftNotice')]);
+			await editor.toggle('isLive');
+			await editor.ndv().getByText(notice('draftNotice')).waitFor({ state: 'hidden' });
+			expect(await editor.notices()).toEqual([]);
+			await editor.toggle('isLive');
+			await editor.ndv().getByText(notice('draftNotice')).waitFor();
+		});
+
+		it('Post and Wait for Publish hides Webhook URL and shows its own notice while Publish Live is off', async () => {
+			// n8n adds "Custom API Call" for credentials with generic authentication (see the test below).
+			expect(await editor.optionLabels('operation')).toEqual(['Post to Farm Profile', 'Post and Wait for Publish', 'Custom API Call']);
+			await editor.choose('operation', 'Post and Wait for Publish');
+			await editor.param('webhookUrl').waitFor({ state: 'hidden' });
+			const fields = await editor.visibleParameters();
+			expect(fields).toEqual(expect.arrayContaining(['profileId', 'mediaType', 'mediaUrl', 'soundId', 'title', 'isLive']));
+			expect(fields).not.toContain('webhookUrl');
+			expect(await editor.notices()).toEqual([notice('waitDraftNotice')]);
+			await editor.toggle('isLive');
+			await editor.ndv().getByText(notice('waitDraftNotice')).waitFor({ state: 'hidden' });
+			await editor.choose('operation', 'Post to Farm Profile');
+			await editor.param('webhookUrl').waitFor();
+		});
+
+		it('a new credential fails its test with a wrong key and passes with the right one', async () => {
+			await editor.openWorkflow('browserCredentia');
+			await editor.openNode('Farm Profile');
+			await editor.createCredential({ apiKey: 'sk-wrong-key', baseUrl: sandbox.url });
+			const wrong = await editor.saveCredential();
+			expect(wrong).toMatchObject({ status: 'Error', shown: 'failure' });
+			// n8n's own words for the 401: "Unauthorized" (2.x), "Authorization failed - please check your credentials" (1.x).
+			expect(wrong.details).toMatch(/Unauthorized|Authorization failed/);
+			await editor.fillCredential({ apiKey: API_KEY });
+			const right = await editor.saveCredential();
+			expect(right).toMatchObject({ status: 'OK', shown: 'success' });
+			await editor.shot('credential', editor.credentialModal());
+			await editor.closeCredential();
+			await editor.closeNdv();
+		});
+	});
+
+	describe('Execute step on small workflows, against the sandbox', () => {
+		it('posts, and the output shows the task id the farm answered', async () => {
+			sandbox.reset();
+			await editor.openWorkflow('browserPost00001');
+			await editor.openNode('Farm Profile');
+			await editor.executeStep();
+			await editor.output().getByText(/task_\d+_[0-9a-f]+/).first().waitFor();
+			expect(sandbox.state.posts).toHaveLength(1);
+			const { task_id } = sandbox.state.posts[0];
+			await editor.showOutputAsJson();
+			const output = await editor.outputContaining(`"task_id": "${task_id}"`, '"delivery": "draft"', '"post_ref": "row-17"');
+			expect(output).not.toContain('s3cret');
+			await editor.shot('post-panel', editor.ndv());
+			await editor.closeNdv();
+		});
+
+		it('a bad field: the error panel shows the message, the description and the item, and nothing is sent', async () => {
+			sandbox.reset();
+			await editor.openWorkflow('browserBadField1');
+			await editor.openNode('Farm Profile');
+			await editor.executeStep();
+			await editor.output().locator('[data-test-id=node-error-message]').waitFor();
+			await editor.shot('error', editor.ndv());
+			const error = await editor.errorPanel();
+			expect(error.message).toBe('Media URL uses http:// [item 0]');
+			expect(error.description).toContain('use https://');
+			expect(error.description).toContain('Nothing was sent to the farm API.');
+			expect(error.itemIndex).toBe(0);
+			expect(sandbox.state.posts).toHaveLength(0);
+			await editor.closeNdv();
+		});
+
+		it('Custom API Call: n8n points to the HTTP Request node, running it says so clearly, and that node takes the credential', async () => {
+			sandbox.reset();
+			await editor.openWorkflow('browserCustomCal');
+			await editor.canvasNode('Farm Profile').getByText('Custom API Call').waitFor();
+			await editor.openNode('Farm Profile');
+			expect(await editor.notices()).toEqual([expect.stringContaining('Use the HTTP Request node to make a custom API call')]);
+			await editor.executeStep();
+			const error = await editor.errorPanel();
+			expect(error.message).toBe('Custom API Call is made with the HTTP Request node, not with Farm Profile');
+			expect(error.description).toContain('"Predefined Credential Type"');
+			expect(error.description).toContain('"Farm Profile API"');
+			expect(error.itemIndex).toBeNull();
+			expect(sandbox.state.requests).toBe(0);
+			await editor.closeNdv();
+
+			// What the message advises works: HTTP Request with the Farm Profile API credential.
+			await editor.openWorkflow('browserHttpCall1');
+			await editor.openNode('HTTP Request');
+			await editor.executeStep();
+			await editor.showOutputAsJson();
+			await editor.outputContaining('"sources"');
+			expect(sandbox.state.requests).toBe(1);
+			await editor.closeNdv();
+		});
+	});
+
+	it('an example workflow opens on the canvas', async () => {
+		const example = JSON.parse(readFileSync(join(EXAMPLES, 'post-and-wait.json'), 'utf8'));
+		await editor.openWorkflow(example.id);
+		await editor.zoomToFit();
+		const names = await editor.canvasNodes().evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name')));
+		expect(names.sort()).toEqual(example.nodes.map((node: { name: string }) => node.name).sort());
+		await editor.canvasNode('Post and Wait for Publish').getByText('Post and Wait for Publish').first().waitFor();
+		await editor.shot('example-workflow');
+	});
+}
