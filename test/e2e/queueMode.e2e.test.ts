@@ -8,6 +8,7 @@
 // with one, how many of five identical posts went out, where each execution ran) are printed as
 // `[queue n8n N.x] …` lines, to be quoted.
 
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -147,9 +148,14 @@ function queueModeSuite(major: 1 | 2) {
 			retryAfter: true,
 			callbackDelayMs: 3_600_000,
 		}).start();
-		const tarball = packPackage(join(tmpdir(), `farm-pack-queue-${major}-${process.pid}`));
+		const packDir = join(tmpdir(), `farm-pack-queue-${major}-${process.pid}`);
 		const started = Date.now();
-		cluster = await QueueCluster.create({ major, tarball, workers: 2, concurrency: 5 });
+		try {
+			cluster = await QueueCluster.create({ major, tarball: packPackage(packDir), workers: 2, concurrency: 5 });
+		} finally {
+			// Unpacked into every process's user folder by now.
+			rmSync(packDir, { recursive: true, force: true });
+		}
 		await cluster.importCredentials([wf.credential({ baseUrl: farm.url, apiKey: API_KEY })]);
 		await cluster.importWorkflows([batchWorkflow(), waitWorkflow(`${farm.url}/_sandbox/records`, `${farm.url}/_media/morning-routine.mp4`), guardWorkflow()]);
 		for (const id of [BATCH_WF, WAIT_WF, GUARD_WF]) await cluster.activate(id);
