@@ -74,6 +74,24 @@ describe('claimAcrossProcesses', () => {
 		}
 	});
 
+	it('lets every one of simultaneous claims for different media through, though their writes overwrite each other', async () => {
+		// One list per workflow: claims for other posts of the workflow collide with ours too.
+		const { store } = n8nLikeStore(20);
+		const medias = [1, 2, 3, 4, 5, 6].map((n) => `https://cdn.example.com/clip-${n}.mp4`);
+		const results = await Promise.all(medias.map((media) => claimAcrossProcesses(store, target({ media }), 60)));
+		expect(results.map((r) => r.state)).toEqual(Array(6).fill('claimed'));
+		// And each is on record afterwards: the same media again is refused.
+		for (const media of medias) expect((await claimAcrossProcesses(store, target({ media }), 10)).state).toBe('taken');
+	});
+
+	it('mixes both: of two rivals for one media among others, one goes through, and all the others do', async () => {
+		const { store } = n8nLikeStore(20);
+		const medias = ['same', 'same', 'a', 'b', 'c'].map((m) => `https://cdn.example.com/${m}.mp4`);
+		const results = await Promise.all(medias.map((media) => claimAcrossProcesses(store, target({ media }), 60)));
+		expect(results.slice(0, 2).filter((r) => r.state === 'claimed')).toHaveLength(1);
+		expect(results.slice(2).map((r) => r.state)).toEqual(['claimed', 'claimed', 'claimed']);
+	});
+
 	it('without the second step, every claimant of a simultaneous batch would have found the key new', async () => {
 		// What a single checkProcessedAndRecord gives: the lost update the second step exists for.
 		const { store } = n8nLikeStore(20);

@@ -7,8 +7,9 @@
 //
 // So a claim is made in two steps. First the post's keys and a marker of its own are recorded; a
 // key already there means the media went to the profile within the window. Then, once any write
-// that started at the same moment has landed, the marker is looked up again: of claimants whose
-// writes overlapped, only the last writer's marker is still there, and only it goes on.
+// that started at the same moment has landed, the marker is looked up again. A marker that is gone
+// was overwritten by a write that overlapped ours, for this media or another post of the workflow:
+// the claim starts again, and now finds the media's keys if that write was a rival's.
 //
 // Keys name time buckets of 1/24 of the window: a post claims its bucket and the 24 after it, and
 // a later post finds its own bucket taken if it comes less than a window (plus one bucket) after.
@@ -22,6 +23,8 @@ export type ClaimStore = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRe
 export const BUCKETS_PER_WINDOW = 24;
 /** Longer than a write to n8n's database takes: the claims that started with ours have landed by then. */
 export const SETTLE_MS = 300;
+/** Claims whose writes keep being overwritten go on with this process's guard alone after this many tries. */
+const MAX_ATTEMPTS = 6;
 const OPTIONS = { mode: 'entries' as const, maxEntries: 10_000 };
 
 export interface ClaimTarget {
@@ -34,7 +37,7 @@ export interface ClaimTarget {
 }
 
 export type ClaimResult =
-	/** n8n offers no deduplication store here (n8n-core alone, or the store failed twice). */
+	/** n8n offers no deduplication store here (n8n-core alone, the store failed twice), or it kept losing our writes. */
 	| { state: 'unavailable' }
 	/** Another execution, in this or another process, claimed the same media within the window. */
 	| { state: 'taken'; bucketMs: number }
@@ -50,22 +53,26 @@ export function claimKeys(target: ClaimTarget): string[] {
 export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarget, settleMs = SETTLE_MS): Promise<ClaimResult> {
 	if (typeof store.checkProcessedAndRecord !== 'function' || target.windowMs <= 0) return { state: 'unavailable' };
 	const keys = claimKeys(target);
-	const marker = `${keys[0]}:${randomUUID()}`;
-	const first = await record(store, [...keys, marker]);
-	if (!first) return { state: 'unavailable' };
-	const mine = first.new.map(String).filter((key) => key !== marker);
-	if (first.processed.map(String).includes(keys[0])) {
-		await forget(store, [...mine, marker]);
-		return { state: 'taken', bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
-	}
-	await sleep(settleMs);
-	const check = await record(store, [marker]);
-	if (check?.new.map(String).includes(marker)) {
-		// Our write was overwritten by a claimant's that started with it: that one goes on.
+	const taken = { state: 'taken' as const, bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
+	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+		const marker = `${keys[0]}:${randomUUID()}`;
+		const first = await record(store, [...keys, marker]);
+		if (!first) return { state: 'unavailable' };
+		const mine = first.new.map(String).filter((key) => key !== marker);
+		if (first.processed.map(String).includes(keys[0])) {
+			await forget(store, [...mine, marker]);
+			return taken;
+		}
+		await sleep(settleMs);
+		const check = await record(store, [marker]);
+		if (!check?.new.map(String).includes(marker)) {
+			return { state: 'claimed', release: async () => await forget(store, [...mine, marker]) };
+		}
+		// Overwritten: the check just wrote the marker back; take it out, wait a little, start again.
 		await forget(store, [marker]);
-		return { state: 'taken', bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
+		await sleep(Math.round(settleMs * (0.2 + Math.random())));
 	}
-	return { state: 'claimed', release: async () => await forget(store, [...mine, marker]) };
+	return { state: 'unavailable' };
 }
 
 /** One retry: the first write of a workflow's list is an insert, and two at once collide. */
