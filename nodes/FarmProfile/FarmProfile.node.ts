@@ -10,10 +10,10 @@ import {
 } from 'n8n-workflow';
 
 import { nothingToRegister } from '../shared/webhookRegistration';
-import { postFields } from './descriptions/postFields';
-import { executePost } from './operations/post.operation';
-import { executePostAndWait } from './operations/postAndWait.operation';
-import { postAndWaitWebhook } from './operations/postAndWait.webhook';
+import { postFields } from './actions/fields';
+import { executePost } from './actions/post.operation';
+import { executePostAndWait } from './actions/postAndWait.operation';
+import { postAndWaitWebhook } from './actions/postAndWait.webhook';
 
 // Runs its own code rather than n8n's declarative routing: the routing engine sends items in
 // parallel and cannot hold one path of checks, pacing and error mapping (README, "Architecture").

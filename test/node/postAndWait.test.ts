@@ -5,8 +5,8 @@
 
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { heldTaskId } from '../../nodes/FarmProfile/helpers/waitingEntry';
-import { waitUntil } from '../../nodes/FarmProfile/operations/postAndWait.operation';
+import { heldTaskId } from '../../nodes/FarmProfile/state/waitingExecution';
+import { waitUntil } from '../../nodes/FarmProfile/actions/postAndWait.operation';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
 import { ONLY_THE_POST, resumeAfterTimeout, resumeWithCall, runFarmProfileNode } from '../harness/runWorkflow';
 

@@ -4,7 +4,7 @@ import {
 	describeTransportFailure,
 	findErrorCode,
 	formatDetail,
-} from '../../nodes/FarmProfile/helpers/apiErrors';
+} from '../../nodes/FarmProfile/transport/failures';
 
 describe('formatDetail', () => {
 	it('shows a string detail as is', () => {

@@ -1,5 +1,5 @@
 import { addCorrelation, readCorrelation } from '../../nodes/shared/correlation';
-import { redact } from '../../nodes/FarmProfile/helpers/redact';
+import { redact } from '../../nodes/shared/secrets';
 
 describe('correlation', () => {
 	it('adds post_ref and profile_id and keeps the query the URL had', () => {

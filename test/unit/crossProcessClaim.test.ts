@@ -1,4 +1,4 @@
-import { BUCKETS_PER_WINDOW, claimAcrossProcesses, claimKeys, type ClaimStore, type ClaimTarget } from '../../nodes/FarmProfile/helpers/crossProcessClaim';
+import { BUCKETS_PER_WINDOW, claimAcrossProcesses, claimKeys, type ClaimStore, type ClaimTarget } from '../../nodes/FarmProfile/state/crossProcessClaim';
 
 const H = 3_600_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

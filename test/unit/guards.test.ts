@@ -1,6 +1,6 @@
-import { DAY_MS, fitsCadence, nextFreeSlot } from '../../nodes/FarmProfile/helpers/cadenceGuard';
-import { describeDuplicate, findDuplicate } from '../../nodes/FarmProfile/helpers/duplicateGuard';
-import { normaliseMediaUrl, PostHistory, type PostRecord } from '../../nodes/FarmProfile/helpers/postHistory';
+import { DAY_MS, fitsCadence, nextFreeSlot } from '../../nodes/FarmProfile/posting/cadenceGuard';
+import { describeDuplicate, findDuplicate } from '../../nodes/FarmProfile/posting/duplicateGuard';
+import { normaliseMediaUrl, PostHistory, type PostRecord } from '../../nodes/FarmProfile/state/postHistory';
 
 const H = 3_600_000;
 

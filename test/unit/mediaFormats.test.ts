@@ -1,6 +1,6 @@
 import { makeMp4, makeZip } from '../sandbox/media';
-import { isMp4, movieDurationSeconds } from '../../nodes/FarmProfile/helpers/mp4Header';
-import { checkSlideNames, findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/helpers/zipEntries';
+import { isMp4, movieDurationSeconds } from '../../nodes/FarmProfile/media/mp4Header';
+import { checkSlideNames, findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/media/zipEntries';
 
 describe('mp4Header', () => {
 	it('recognises an MP4 and reads its duration', () => {

@@ -1,7 +1,7 @@
 // The preflight against real files served over loopback by the sandbox (HEAD, ranges, redirects).
 
-import { httpMediaFetch } from '../../nodes/FarmProfile/helpers/mediaFetch';
-import { preflightMedia, type MediaFetch } from '../../nodes/FarmProfile/helpers/mediaPreflight';
+import { httpMediaFetch } from '../../nodes/FarmProfile/media/fetch';
+import { preflightMedia, type MediaFetch } from '../../nodes/FarmProfile/media/preflight';
 import { createFarmSandbox, type FarmSandbox } from '../sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../sandbox/media';
 

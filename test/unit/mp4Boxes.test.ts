@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 
-import { movieDurationSeconds } from '../../nodes/FarmProfile/helpers/mp4Header';
+import { movieDurationSeconds } from '../../nodes/FarmProfile/media/mp4Header';
 import { checkVideo, readMp4, readMp4Stream } from '../../nodes/FarmProfile/media/mp4Boxes';
 import { makeMp4 } from '../sandbox/media';
 

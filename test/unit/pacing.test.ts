@@ -1,4 +1,4 @@
-import { backoffMs, Pacer, pacerFor, retryAfterMs, type PaceRule } from '../../nodes/FarmProfile/helpers/pacing';
+import { backoffMs, Pacer, pacerFor, retryAfterMs, type PaceRule } from '../../nodes/FarmProfile/transport/pacing';
 
 const MINUTE = 60_000;
 const SPAN = 61_200; // a minute and the 2% headroom

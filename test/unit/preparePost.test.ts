@@ -1,5 +1,5 @@
-import type { PostInput } from '../../nodes/FarmProfile/descriptions/postFields';
-import { preparePost, type PrepareContext } from '../../nodes/FarmProfile/helpers/preparePost';
+import type { PostInput } from '../../nodes/FarmProfile/actions/fields';
+import { preparePost, type PrepareContext } from '../../nodes/FarmProfile/posting/body';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const context: PrepareContext = { now: NOW, timezone: 'UTC', newReference: () => 'generated-ref', farmIsPrivate: false };

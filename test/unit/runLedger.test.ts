@@ -1,4 +1,4 @@
-import { ledgerKey, RunLedger } from '../../nodes/FarmProfile/helpers/runLedger';
+import { ledgerKey, RunLedger } from '../../nodes/FarmProfile/state/runLedger';
 
 describe('RunLedger', () => {
 	it('remembers what a run posted, per run', () => {

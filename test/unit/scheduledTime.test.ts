@@ -1,4 +1,4 @@
-import { checkInFuture, parseScheduledTime } from '../../nodes/FarmProfile/helpers/scheduledTime';
+import { checkInFuture, parseScheduledTime } from '../../nodes/FarmProfile/posting/scheduledTime';
 
 const ms = (iso: string) => Date.parse(iso);
 

@@ -6,7 +6,7 @@ import {
 	isLoopbackHost,
 	isPrivateHost,
 	isPrivateUrl,
-} from '../../nodes/FarmProfile/helpers/validation';
+} from '../../nodes/FarmProfile/posting/checks';
 
 describe('checkPublicUrl', () => {
 	it.each(['https://cdn.example.com/a.mp4', 'https://cdn.example.com/a.mp4?X-Amz-Signature=abc'])(

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
-import { checkSlideNames, findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/helpers/zipEntries';
+import { checkSlideNames, findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/media/zipEntries';
 import { crc32, measureStream, slideNames, zipBuffers, zipLayout, zipParts } from '../../nodes/FarmProfile/media/zipWriter';
 
 const jpeg = (n: number, size = 100 + n * 37) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(size, n), Buffer.from([0xff, 0xd9])]);

@@ -1,7 +1,7 @@
 // What an image is, by its first bytes (never by its name), so a slide that is not a JPEG is refused
 // with what it really is and how to convert it.
 
-import type { Problem } from '../helpers/validation';
+import type { Problem } from '../posting/checks';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'heic' | 'bmp' | 'tiff';
 

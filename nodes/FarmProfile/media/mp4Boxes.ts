@@ -4,7 +4,7 @@
 // helpers/mp4Header.ts searches a few kilobytes for the text "mvhd", which is right for the ranged
 // reads of a URL; this is for a whole file the node holds or streams.
 
-import type { Problem } from '../helpers/validation';
+import type { Problem } from '../posting/checks';
 
 export const MAX_VIDEO_SECONDS = 60;
 /** TikTok's limit for an uploaded video (Content Posting API); the farm vendor documents none. */

@@ -9,7 +9,7 @@
 // download; SigV4 caps that at 7 days, so a post scheduled further out is refused before uploading.
 // With a public base URL the link is <base>/<key> and does not expire.
 
-import type { Problem } from '../helpers/validation';
+import type { Problem } from '../posting/checks';
 import { MAX_PRESIGN_SECONDS, encodeKey } from './sigv4';
 
 /** How long after the scheduled time the phone may still need the file. */

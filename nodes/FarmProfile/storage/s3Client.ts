@@ -17,7 +17,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { mapStorageFailure, type StorageFailure } from './s3Errors';
 import { objectUrl, presignUrl, sha256Hex, signRequest, UNSIGNED_PAYLOAD, withoutSignature, type StorageKeys } from './sigv4';
 import { planLinkExpiry, publicObjectUrl } from './objectKey';
-import type { Problem } from '../helpers/validation';
+import type { Problem } from '../posting/checks';
 
 export interface StorageSettings {
 	endpoint: string;

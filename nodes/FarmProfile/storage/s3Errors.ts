@@ -4,7 +4,7 @@
 // signatures and presigned queries are masked, and S3's debugging fields (StringToSign,
 // CanonicalRequest, SignatureProvided) are never read.
 
-import { redact } from '../helpers/redact';
+import { redact } from '../../shared/secrets';
 
 export interface StorageFailure {
 	/** One line for the error's title. */

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { TEAM_LIMIT_PER_MINUTE, type PaceRule } from '../helpers/pacing';
+import { TEAM_LIMIT_PER_MINUTE, type PaceRule } from '../transport/pacing';
 
 // One definition of every field of a post, next to the API body property it fills. Every posting
 // operation spreads these fields and reads them back through readPostInput().

@@ -1,7 +1,7 @@
 // The documented constraints of a post, checked before anything is sent. Each rule returns the
 // problem and its fix, or undefined when the value is fine; preparePost() names the field.
 
-import type { MediaType } from '../descriptions/postFields';
+import type { MediaType } from '../actions/fields';
 
 export interface Problem {
 	problem: string;

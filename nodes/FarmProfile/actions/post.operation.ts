@@ -2,19 +2,19 @@ import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { readPostInput } from '../descriptions/postFields';
-import { describeMissingTaskId, describeNotSentAgain } from '../helpers/apiErrors';
-import { httpMediaFetch } from '../helpers/mediaFetch';
-import { preflightMedia } from '../helpers/mediaPreflight';
-import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from '../helpers/nodeErrors';
-import type { ClaimStore } from '../helpers/crossProcessClaim';
-import { PostHistory } from '../helpers/postHistory';
-import { postResult } from '../helpers/postResult';
-import { reservePost } from '../helpers/postingGuards';
-import { preparePost } from '../helpers/preparePost';
-import { ledgerKey, RunLedger } from '../helpers/runLedger';
-import { connectFarmApi, type FarmApi } from '../helpers/transport';
-import { isPrivateUrl } from '../helpers/validation';
+import { readPostInput } from './fields';
+import { describeMissingTaskId, describeNotSentAgain } from '../transport/failures';
+import { httpMediaFetch } from '../media/fetch';
+import { preflightMedia } from '../media/preflight';
+import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from '../posting/errors';
+import type { ClaimStore } from '../state/crossProcessClaim';
+import { PostHistory } from '../state/postHistory';
+import { postResult } from '../posting/result';
+import { reservePost } from '../posting/guards';
+import { preparePost } from '../posting/body';
+import { ledgerKey, RunLedger } from '../state/runLedger';
+import { connectFarmApi, type FarmApi } from '../transport/request';
+import { isPrivateUrl } from '../posting/checks';
 import { RESUME_SIGNATURE_PARAM, TOKEN_PARAM } from '../../shared/correlation';
 
 /**

@@ -3,12 +3,12 @@
 // (cadence "schedule") moved to the next free slot; a post let through is reserved at once, in
 // this process and, for the duplicate guard, in n8n's store shared by every process.
 
-import type { GuardSettings } from '../descriptions/postFields';
+import type { GuardSettings } from '../actions/fields';
 import { fitsCadence, nextFreeSlot } from './cadenceGuard';
-import { claimAcrossProcesses, type ClaimStore } from './crossProcessClaim';
+import { claimAcrossProcesses, type ClaimStore } from '../state/crossProcessClaim';
 import { describeClaimedElsewhere, describeDuplicate, findDuplicate } from './duplicateGuard';
-import { normaliseMediaUrl, type PostHistory, type PostRecord } from './postHistory';
-import type { FieldIssue, PreparedPost } from './preparePost';
+import { normaliseMediaUrl, type PostHistory, type PostRecord } from '../state/postHistory';
+import type { FieldIssue, PreparedPost } from './body';
 
 export type GuardResult = { ok: true; post: PreparedPost } | { ok: false; issue: FieldIssue };
 

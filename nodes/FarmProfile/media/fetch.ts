@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { MediaFetch } from './mediaPreflight';
+import type { MediaFetch } from './preflight';
 
 /**
  * The media preflight's requests, through n8n's HTTP helper: no credential, no redirects followed,

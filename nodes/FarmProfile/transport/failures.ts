@@ -1,7 +1,7 @@
 // What each answer of the farm API means for the user, and what to do about it. The server's own
 // `detail` (FastAPI style: a string, or for 422 a list of {loc, msg, type}) is shown beside it.
 
-import { labelForBodyProperty } from '../descriptions/postFields';
+import { labelForBodyProperty } from '../actions/fields';
 
 export interface ApiFailure {
 	message: string;

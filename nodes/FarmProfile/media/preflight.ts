@@ -2,9 +2,9 @@
 // address answering 2xx with a file (not a web page), of the right kind, a slideshow zip holding
 // slide-1.jpg, slide-2.jpg, …, a video an MP4 of at most 60 s. Reads headers and small byte ranges.
 
-import type { MediaType } from '../descriptions/postFields';
+import type { MediaType } from '../actions/fields';
 import { isMp4, movieDurationSeconds } from './mp4Header';
-import { isLoopbackHost, isPrivateHost, type Problem } from './validation';
+import { isLoopbackHost, isPrivateHost, type Problem } from '../posting/checks';
 import { checkSlideNames, findCentralDirectory, readEntryNames, ZIP_TAIL_BYTES } from './zipEntries';
 
 export interface MediaResponse {

@@ -1,8 +1,8 @@
 // The seed warns that a retried post can go up twice. The same media to the same profile within
 // the window is refused, whether it comes from a second item, a re-run or a retry.
 
-import type { PostRecord } from './postHistory';
-import type { Problem } from './validation';
+import type { PostRecord } from '../state/postHistory';
+import type { Problem } from './checks';
 
 export function findDuplicate(records: PostRecord[], media: string, now: number, windowMs: number): PostRecord | undefined {
 	if (windowMs <= 0) return undefined;

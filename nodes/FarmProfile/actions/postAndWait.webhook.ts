@@ -4,7 +4,7 @@
 
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { heldTaskId, PUBLISHED_STATUS } from '../helpers/waitingEntry';
+import { heldTaskId, PUBLISHED_STATUS } from '../state/waitingExecution';
 import { callbackOutput, parseCallback, PUBLISHED_EVENT } from '../../shared/callback';
 
 export async function postAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiFailure } from './apiErrors';
+import type { ApiFailure } from '../transport/failures';
 
 export type LedgerEntry =
 	| { state: 'posted'; result: IDataObject }

@@ -1,7 +1,7 @@
 // Reads a zip's entry names from its central directory (at the end of the file), so a slideshow can
 // be checked from two small ranged reads instead of a download.
 
-import type { Problem } from './validation';
+import type { Problem } from '../posting/checks';
 
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_FILE_HEADER = 0x02014b50;

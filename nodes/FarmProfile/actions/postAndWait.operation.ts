@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { readPostInput } from '../descriptions/postFields';
-import { holdForTimeout, notConfirmedItem } from '../helpers/waitingEntry';
+import { readPostInput } from './fields';
+import { holdForTimeout, notConfirmedItem } from '../state/waitingExecution';
 import { POST_REF_PARAM, PROFILE_ID_PARAM } from '../../shared/correlation';
 import { postAll } from './post.operation';
 

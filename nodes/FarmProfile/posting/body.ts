@@ -2,7 +2,7 @@
 // body is built. Nothing here talks to n8n or the network, so each rule is testable on its own.
 
 import { addCorrelation } from '../../shared/correlation';
-import { fieldLabel, MEDIA_TYPES, type MediaType, type PostBody, type PostInput } from '../descriptions/postFields';
+import { fieldLabel, MEDIA_TYPES, type MediaType, type PostBody, type PostInput } from '../actions/fields';
 import { checkInFuture, parseScheduledTime } from './scheduledTime';
 import {
 	checkMediaExtension,
@@ -11,7 +11,7 @@ import {
 	checkUuid,
 	isPrivateUrl,
 	type Problem,
-} from './validation';
+} from './checks';
 
 export interface FieldIssue extends Problem {
 	/** The field's label, as the user sees it in the node. */

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PreparedPost } from './preparePost';
+import type { PreparedPost } from './body';
 
 /** The node's output for one queued post: what was queued, and in plain words what happens next. */
 export function postResult(post: PreparedPost, taskId: string): IDataObject {

@@ -16,9 +16,9 @@ import {
 	describeTransportFailure,
 	findErrorCode,
 	type ApiFailure,
-} from './apiErrors';
+} from './failures';
 import { backoffMs, pacerFor, retryAfterMs, teamId, type PaceRule } from './pacing';
-import { redact } from './redact';
+import { redact } from '../../shared/secrets';
 
 export const CREDENTIAL_TYPE = 'farmProfileApi';
 

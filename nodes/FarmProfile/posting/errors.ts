@@ -2,8 +2,8 @@
 
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import type { ApiFailure } from './apiErrors';
-import type { FieldIssue } from './preparePost';
+import type { ApiFailure } from '../transport/failures';
+import type { FieldIssue } from './body';
 
 export function invalidFieldsError(node: INode, issues: FieldIssue[], itemIndex: number): NodeOperationError {
 	const fields = [...new Set(issues.map((issue) => issue.field))];
