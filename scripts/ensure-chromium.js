@@ -58,7 +58,7 @@ function ensureChromium() {
 		);
 	}
 	const started = Date.now();
-	log('installing Debian\'s chromium package (apt-get update; apt-get install -y chromium), about 40 s');
+	log('installing Debian\'s chromium package (apt-get update; apt-get install -y chromium), usually under a minute');
 	aptGet(['update']);
 	aptGet(['install', '-y', 'chromium']);
 	if (!fs.existsSync(DEFAULT_PATH)) throw new Error(`apt-get installed chromium but ${DEFAULT_PATH} is missing`);

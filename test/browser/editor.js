@@ -344,9 +344,9 @@ class Editor {
 	async shot(name, target) {
 		if (!this.screenshotsDir) return;
 		fs.mkdirSync(this.screenshotsDir, { recursive: true });
-		await this.hideToasts();
 		await this.page.mouse.move(0, VIEWPORT.height - 1);
-		await this.page.waitForTimeout(600); // panels and toasts animate
+		await this.page.waitForTimeout(600); // panels and notifications animate in
+		await this.hideToasts();
 		const file = path.join(this.screenshotsDir, `${name}.png`);
 		if (target) await target.screenshot({ path: file, animations: 'disabled' });
 		else await this.page.screenshot({ path: file, animations: 'disabled' });
@@ -354,8 +354,11 @@ class Editor {
 
 	/** Closes n8n's notifications ("Node executed successfully", …) so they do not cover a picture. */
 	async hideToasts() {
-		const closers = this.page.locator('.el-notification .el-notification__closeBtn:visible');
-		for (let i = await closers.count(); i > 0; i--) await closers.first().click().catch(() => {});
+		const toasts = this.page.locator('.el-notification:visible');
+		for (let i = await toasts.count(); i > 0; i--) {
+			await toasts.first().locator('.el-notification__closeBtn').click().catch(() => {});
+		}
+		await toasts.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
 	}
 }
 

@@ -3,13 +3,14 @@
 // does: find the nodes, fill the panel, connect a credential, press Execute step, read the output.
 // With FARM_SCREENSHOTS_DIR set (`npm run screenshots`), the same steps save the README's pictures.
 
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 
 import type { Browser } from 'playwright-core';
 
-import { postFields } from '../../nodes/FarmProfile/descriptions/postFields';
+import { postFields } from '../../nodes/FarmProfile/actions/fields';
 import { FarmProfileTrigger } from '../../nodes/FarmProfileTrigger/FarmProfileTrigger.node';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
 import { Editor, launchBrowser } from './editor';
@@ -41,6 +42,15 @@ function exampleWorkflows(n8nUrl: string, sandboxUrl: string) {
 		);
 }
 
+/** `port` when nothing listens on it, else undefined (a free port is then chosen). */
+async function portIfFree(port: number): Promise<number | undefined> {
+	return await new Promise((resolve) => {
+		const server = createServer();
+		server.once('error', () => resolve(undefined));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
+	});
+}
+
 export function browserSuite(major: 1 | 2) {
 	jest.setTimeout(10 * 60_000);
 
@@ -54,9 +64,11 @@ export function browserSuite(major: 1 | 2) {
 	beforeAll(async () => {
 		// Before n8n starts: installing Chromium (first run on a machine) holds this process for a while.
 		browser = await launchBrowser();
-		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 200 }).start();
+		// Pictures use the playground's ports when they are free, so they show what `npm start` shows.
+		const ports = screenshotsDir ? { n8n: await portIfFree(5678), sandbox: await portIfFree(4010) } : {};
+		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 200, port: ports.sandbox }).start();
 		const tarball = packPackage(join(tmpdir(), `farm-pack-browser-${major}-${process.pid}`));
-		n8n = await N8nInstance.create({ major, tarball });
+		n8n = await N8nInstance.create({ major, tarball, port: ports.n8n });
 		const clip = `${sandbox.url}/_media/morning-routine.mp4`;
 		const post = {
 			profileId: READY.profile_id,
