@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { TEAM_LIMIT_PER_MINUTE } from '../nodes/FarmProfile/transport/pacing';
+
 export const DEFAULT_BASE_URL = 'https://api.algorhythm.app';
 
 export class FarmProfileApi implements ICredentialType {
@@ -25,7 +27,7 @@ export class FarmProfileApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: "Your team's API key, sent as the X-API-Key header. Every workflow using this key shares the team's rate limit of 30 requests per minute.",
+			description: `Your team's API key, sent as the X-API-Key header. Every workflow using this key shares the team's rate limit of ${TEAM_LIMIT_PER_MINUTE} requests per minute.`,
 		},
 		{
 			displayName: 'Base URL',

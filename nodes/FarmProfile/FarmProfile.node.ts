@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -11,28 +10,8 @@ import {
 
 import { nothingToRegister } from '../shared/webhookRegistration';
 import { postFields } from './actions/fields';
-import { executePost } from './actions/post.operation';
-import { executePostAndWait } from './actions/postAndWait.operation';
 import { postAndWaitWebhook } from './actions/postAndWait.webhook';
-
-// Runs its own code rather than n8n's declarative routing: the routing engine sends items in
-// parallel and cannot hold one path of checks, pacing and error mapping (README, "Architecture").
-const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
-	post: executePost,
-	sendAndWait: executePostAndWait,
-};
-
-// n8n adds "Custom API Call" to the Operation list of every node whose credential has generic
-// authentication, and shows a notice pointing to the HTTP Request node; the node itself has no such
-// operation. Running it says where that call is made instead.
-const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
-
-function customApiCallError(this: IExecuteFunctions): NodeOperationError {
-	return new NodeOperationError(this.getNode(), 'Custom API Call is made with the HTTP Request node, not with Farm Profile', {
-		description:
-			'Add an HTTP Request node and set Authentication to "Predefined Credential Type" and Credential Type to "Farm Profile API": n8n sends your API key as X-API-Key. Give it the full URL (your Base URL followed by the /v1/… path). To post, choose "Post to Farm Profile" or "Post and Wait for Publish" in Operation. Nothing was sent to the farm API.',
-	});
-}
+import { route } from './actions/router';
 
 export class FarmProfile implements INodeType {
 	description: INodeTypeDescription = {
@@ -89,8 +68,9 @@ export class FarmProfile implements INodeType {
 		],
 	};
 
-	// The only webhook is the resume URL of a waiting execution, which n8n creates per execution and
-	// the farm API learns with each post: there is nothing to register or remove on activation.
+	// The only webhook is the resume URL of a waiting execution, which n8n creates per execution:
+	// nothing to register or remove. n8n does not need these no-ops; the official community lint
+	// (webhook-lifecycle-complete) does, for every node with a webhook.
 	webhookMethods = nothingToRegister;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -98,12 +78,6 @@ export class FarmProfile implements INodeType {
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (operation === CUSTOM_API_CALL) throw customApiCallError.call(this);
-		const run = operations[operation];
-		if (!run) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return await run.call(this);
+		return await route.call(this);
 	}
 }

@@ -1,3 +1,8 @@
+// Every secret the nodes handle (the API key, the trigger's token, a signed resume URL) is kept out
+// of errors, logs and outputs through here.
+
+import { RESUME_SIGNATURE_PARAM, TOKEN_PARAM } from './correlation';
+
 const MASK = '[redacted]';
 
 /**
@@ -15,4 +20,15 @@ export function redact(text: string, secrets: Array<string | undefined>): string
 		if (encoded !== secret) result = result.split(encoded).join(MASK);
 	}
 	return result;
+}
+
+/**
+ * The secrets a callback URL carries: the trigger's token, or a resume URL's signature and the
+ * signed URL itself.
+ */
+export function callbackSecrets(webhookUrl: string): string[] {
+	const url = new URL(webhookUrl);
+	const signature = url.searchParams.get(RESUME_SIGNATURE_PARAM);
+	const secrets = [url.searchParams.get(TOKEN_PARAM), signature, signature ? webhookUrl : null];
+	return secrets.filter((secret): secret is string => Boolean(secret));
 }

@@ -41,12 +41,14 @@ const run = (farm: FarmSandbox, count: number, options: Record<string, unknown>,
 
 it('sends a batch within the limit at once, and holds the one past it until the window allows', async () => {
 	const farm = await startSandbox({ rateLimit: { limit: 3, windowMs: 1_000 } });
-	const result = await run(farm, 4, { requestsPerMinute: 3, rateLimitWindow: 1 });
+	// The node counts a little more than the farm's 1 s, as the real minute has 1.2 s of headroom:
+	// the farm counts arrivals, and a loaded machine delays some more than others.
+	const result = await run(farm, 4, { requestsPerMinute: 3, rateLimitWindow: 1.2 });
 	expect(result.error).toBeUndefined();
 	expect(farm.state.requests).toBe(4); // no 429: the fourth waited for the first to leave the window
 	// That the first three go without waiting is the pacer's unit test (a fake clock); here, no 429.
 	const times = farm.state.posts.map((post) => Date.parse(post.received_at));
-	expect(times[3] - times[0]).toBeGreaterThanOrEqual(1_020 - 100);
+	expect(times[3] - times[0]).toBeGreaterThanOrEqual(1_224 - 100);
 });
 
 it('spaces requests evenly when asked to', async () => {

@@ -1,8 +1,8 @@
-import type { PostInput } from '../../nodes/FarmProfile/actions/fields';
+import type { PostInput } from '../../nodes/FarmProfile/posting/input';
 import { preparePost, type PrepareContext } from '../../nodes/FarmProfile/posting/body';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
-const context: PrepareContext = { now: NOW, timezone: 'UTC', newReference: () => 'generated-ref', farmIsPrivate: false };
+const context: PrepareContext = { now: NOW, timezone: 'UTC', newReference: () => 'generated-ref', farmIsPrivate: false, callback: { kind: 'webhookUrlField' } };
 
 const valid: PostInput = {
 	profileId: '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f',
@@ -73,12 +73,12 @@ describe('preparePost', () => {
 
 	it('sends a supplied callback URL exactly as given, unchecked and uncorrelated', () => {
 		const supplied = 'https://n8n.example.com/webhook-waiting/9?signature=abc';
-		const result = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, suppliedWebhookUrl: supplied });
+		const result = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, callback: { kind: 'resumeUrl' as const, url: supplied } });
 		expect(result.ok && result.post.body.webhook_url).toBe(supplied);
 	});
 
 	it('refuses a draft when the node waits for the post to go live: a draft never does', () => {
-		const waiting = { ...context, suppliedWebhookUrl: 'https://n8n.example.com/webhook-waiting/9?signature=abc' };
+		const waiting = { ...context, callback: { kind: 'resumeUrl' as const, url: 'https://n8n.example.com/webhook-waiting/9?signature=abc' } };
 		const result = preparePost({ ...valid, webhookUrl: undefined }, waiting);
 		expect(result).toEqual({
 			ok: false,
@@ -105,7 +105,7 @@ describe('preparePost', () => {
 		expect(preparePost({ ...valid, webhookUrl: local }, { ...context, farmIsPrivate: true }).ok).toBe(true);
 
 		const resume = 'http://localhost:5678/webhook-waiting/9/farm?signature=abc';
-		const waiting = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, suppliedWebhookUrl: resume });
+		const waiting = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, callback: { kind: 'resumeUrl' as const, url: resume } });
 		expect(waiting).toEqual({
 			ok: false,
 			issues: [
@@ -117,7 +117,7 @@ describe('preparePost', () => {
 			],
 		});
 		expect(JSON.stringify(waiting)).not.toContain('signature');
-		const sandboxed = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, farmIsPrivate: true, suppliedWebhookUrl: resume });
+		const sandboxed = preparePost({ ...valid, isLive: true, webhookUrl: undefined }, { ...context, farmIsPrivate: true, callback: { kind: 'resumeUrl' as const, url: resume } });
 		expect(sandboxed.ok).toBe(true);
 	});
 

@@ -1,12 +1,5 @@
-import {
-	checkMediaExtension,
-	checkNotEmpty,
-	checkPublicUrl,
-	checkUuid,
-	isLoopbackHost,
-	isPrivateHost,
-	isPrivateUrl,
-} from '../../nodes/FarmProfile/posting/checks';
+import { checkMediaExtension, checkNotEmpty, checkPublicUrl, checkUuid } from '../../nodes/FarmProfile/posting/checks';
+import { isLoopbackHost, isPrivateHost, isPrivateUrl } from '../../nodes/shared/addresses';
 
 describe('checkPublicUrl', () => {
 	it.each(['https://cdn.example.com/a.mp4', 'https://cdn.example.com/a.mp4?X-Amz-Signature=abc'])(

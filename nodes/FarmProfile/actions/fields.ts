@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { TEAM_LIMIT_PER_MINUTE, type PaceRule } from '../transport/pacing';
+import { TEAM_LIMIT_PER_MINUTE } from '../transport/pacing';
 
-// One definition of every field of a post, next to the API body property it fills. Every posting
-// operation spreads these fields and reads them back through readPostInput().
+// The declaration of every field of a post, once: every posting operation spreads them, and
+// posting/input.ts reads them back (their defaults included) from here.
 
 /**
  * Operations that post; each shows the fields below. The waiting one's value is n8n's
@@ -281,10 +281,10 @@ export const postFields: INodeProperties[] = [
 				displayName: 'Requests per Minute',
 				name: 'requestsPerMinute',
 				type: 'number',
-				default: 30,
+				default: TEAM_LIMIT_PER_MINUTE,
 				typeOptions: { minValue: 0 },
 				description:
-					"How many requests to the farm API this n8n may send per minute with this API key. The team's limit is 30, shared by every workflow using the key: lower it to leave room for other tools or other n8n workers; 0 turns pacing off.",
+					`How many requests to the farm API this n8n may send per minute with this API key. The team's limit is ${TEAM_LIMIT_PER_MINUTE}, shared by every workflow using the key: lower it to leave room for other tools or other n8n workers; 0 turns pacing off.`,
 			},
 			{
 				displayName: 'Timeout',
@@ -299,98 +299,42 @@ export const postFields: INodeProperties[] = [
 	},
 ];
 
-/** Every field by name, so checks and error messages use the label the user sees. */
-export function fieldLabel(name: string): string {
+/** A field's declaration, by name, wherever it sits (top level or inside a collection). */
+export function declaration(name: string): INodeProperties | undefined {
 	for (const field of postFields) {
-		if (field.name === name) return field.displayName;
+		if (field.name === name) return field;
 		for (const option of field.options ?? []) {
-			if ('name' in option && 'displayName' in option && option.name === name) {
-				return option.displayName;
-			}
+			if ('name' in option && 'displayName' in option && option.name === name) return option as INodeProperties;
 		}
 	}
-	return name;
+	return undefined;
 }
 
-/** Which field fills which body property (the inverse reads the API's 422 locations back to labels). */
-export const BODY_PROPERTY: Record<string, keyof PostBody> = {
-	profileId: 'profile_id',
-	mediaType: 'media_type',
-	mediaUrl: 'media_url',
-	soundId: 'sound_id',
-	title: 'title',
-	webhookUrl: 'webhook_url',
-	isLive: 'is_live',
-	description: 'description',
-	scheduledTime: 'execute_at',
-};
+/** The label the user sees, for checks and error messages. */
+export function fieldLabel(name: string): string {
+	return declaration(name)?.displayName ?? name;
+}
+
+/**
+ * The fields that fill the API body: which property each fills, and where its value is (top level,
+ * or in Additional Fields). The one list of them; the inverse reads the API's 422 locations back
+ * to labels.
+ */
+export const BODY_FIELDS = {
+	profileId: { property: 'profile_id' },
+	mediaType: { property: 'media_type' },
+	mediaUrl: { property: 'media_url' },
+	soundId: { property: 'sound_id' },
+	title: { property: 'title' },
+	webhookUrl: { property: 'webhook_url' },
+	isLive: { property: 'is_live' },
+	description: { property: 'description', in: 'additionalFields' },
+	scheduledTime: { property: 'execute_at', in: 'additionalFields' },
+} as const satisfies Record<string, { property: keyof PostBody; in?: 'additionalFields' }>;
+
+export type BodyField = keyof typeof BODY_FIELDS;
 
 export function labelForBodyProperty(property: string): string {
-	const entry = Object.entries(BODY_PROPERTY).find(([, body]) => body === property);
+	const entry = Object.entries(BODY_FIELDS).find(([, field]) => field.property === property);
 	return entry ? fieldLabel(entry[0]) : property;
-}
-
-/** What the user filled in, as read from n8n, before any check. */
-export interface PostInput {
-	profileId: unknown;
-	mediaType: unknown;
-	mediaUrl: unknown;
-	soundId: unknown;
-	title: unknown;
-	webhookUrl: unknown;
-	isLive: unknown;
-	description?: unknown;
-	scheduledTime?: unknown;
-	correlate: boolean;
-	postRef?: string;
-	timeout: number;
-	pace: PaceRule;
-	maxRateLimitWaitMs: number;
-	waitLimitHours: number;
-	guards: GuardSettings;
-}
-
-export interface GuardSettings {
-	duplicateWindowHours: number;
-	maxPostsPerDay: number;
-	overLimit: 'refuse' | 'schedule';
-	minGapMinutes: number;
-	preflight: boolean;
-}
-
-export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostInput {
-	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
-	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const postRef = typeof options.postRef === 'string' ? options.postRef.trim() : '';
-	return {
-		profileId: ctx.getNodeParameter('profileId', itemIndex),
-		mediaType: ctx.getNodeParameter('mediaType', itemIndex),
-		mediaUrl: ctx.getNodeParameter('mediaUrl', itemIndex),
-		soundId: ctx.getNodeParameter('soundId', itemIndex),
-		title: ctx.getNodeParameter('title', itemIndex),
-		webhookUrl: OPERATIONS_WITH_WEBHOOK_URL.includes(operation)
-			? ctx.getNodeParameter('webhookUrl', itemIndex)
-			: undefined,
-		isLive: ctx.getNodeParameter('isLive', itemIndex, false),
-		description: additional.description,
-		scheduledTime: additional.scheduledTime,
-		correlate: options.correlate !== false,
-		postRef: postRef || undefined,
-		timeout: typeof options.timeout === 'number' ? options.timeout : 30000,
-		pace: {
-			limit: typeof options.requestsPerMinute === 'number' ? options.requestsPerMinute : TEAM_LIMIT_PER_MINUTE,
-			windowMs: (typeof options.rateLimitWindow === 'number' ? options.rateLimitWindow : 60) * 1000,
-			mode: options.pacing === 'even' ? 'even' : 'window',
-		},
-		maxRateLimitWaitMs: (typeof options.maxRateLimitWait === 'number' ? options.maxRateLimitWait : 300) * 1000,
-		waitLimitHours: typeof options.waitLimitHours === 'number' ? options.waitLimitHours : 24,
-		guards: {
-			duplicateWindowHours: typeof options.duplicateWindowHours === 'number' ? options.duplicateWindowHours : 24,
-			maxPostsPerDay: typeof options.maxPostsPerDay === 'number' ? options.maxPostsPerDay : 2,
-			overLimit: options.overLimit === 'schedule' ? 'schedule' : 'refuse',
-			minGapMinutes: typeof options.minGapMinutes === 'number' ? options.minGapMinutes : 120,
-			preflight: options.preflight !== false,
-		},
-	};
 }

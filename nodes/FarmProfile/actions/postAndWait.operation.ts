@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { readPostInput } from './fields';
+import { readPostInput } from '../posting/input';
+import { requireResumeSignature } from '../state/n8nInternals';
 import { holdForTimeout, notConfirmedItem } from '../state/waitingExecution';
 import { POST_REF_PARAM, PROFILE_ID_PARAM } from '../../shared/correlation';
-import { postAll } from './post.operation';
+import { postItems } from '../posting/postItems';
 
 /** The oldest n8n this operation is tested with; older ones may lack signed resume URLs. */
 export const MIN_N8N_FOR_WAIT = '1.123';
@@ -22,8 +23,7 @@ export async function executePostAndWait(this: IExecuteFunctions): Promise<INode
 				'Put a Loop Over Items node (batch size 1) before this node so each post waits for its own callback, or use Post to Farm Profile with the Farm Profile Trigger to post many at once. Nothing was sent.',
 		});
 	}
-	const n8n = this as IExecuteFunctions & { setSignatureValidationRequired?: () => void };
-	if (typeof n8n.getSignedResumeUrl !== 'function' || typeof n8n.putExecutionToWait !== 'function') {
+	if (typeof this.getSignedResumeUrl !== 'function' || typeof this.putExecutionToWait !== 'function') {
 		throw new NodeOperationError(this.getNode(), `Post and Wait for Publish needs n8n ${MIN_N8N_FOR_WAIT} or later`, {
 			description: 'This n8n cannot give out signed resume URLs. Update n8n, or use Post to Farm Profile with the Farm Profile Trigger. Nothing was sent.',
 		});
@@ -32,10 +32,10 @@ export async function executePostAndWait(this: IExecuteFunctions): Promise<INode
 	const input = readPostInput(this, 0);
 	const postRef = input.postRef ?? randomUUID();
 	// The reference and profile travel in the signed URL, so the callback hands them back untampered.
-	const resumeUrl = n8n.getSignedResumeUrl({ [POST_REF_PARAM]: postRef, [PROFILE_ID_PARAM]: String(input.profileId ?? '').trim() });
-	n8n.setSignatureValidationRequired?.(); // n8n 1.x checks the signature only when asked to
+	const resumeUrl = this.getSignedResumeUrl({ [POST_REF_PARAM]: postRef, [PROFILE_ID_PARAM]: String(input.profileId ?? '').trim() });
+	requireResumeSignature(this);
 
-	const [result] = await postAll(this, resumeUrl);
+	const [result] = await postItems(this, { kind: 'resumeUrl', url: resumeUrl });
 	if (result.json.error !== undefined) return [[result]]; // continue-on-fail: nothing to wait for
 
 	const posted = { ...result.json, post_ref: postRef };

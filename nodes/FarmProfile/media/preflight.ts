@@ -4,7 +4,8 @@
 
 import type { MediaType } from '../actions/fields';
 import { isMp4, movieDurationSeconds } from './mp4Header';
-import { isLoopbackHost, isPrivateHost, type Problem } from '../posting/checks';
+import { isHttpsOrLoopback, isPrivateHost } from '../../shared/addresses';
+import type { Problem } from '../posting/checks';
 import { checkSlideNames, findCentralDirectory, readEntryNames, ZIP_TAIL_BYTES } from './zipEntries';
 
 export interface MediaResponse {
@@ -86,7 +87,7 @@ async function probe(
 	let url = start;
 	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		const parsed = new URL(url);
-		if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+		if (!isHttpsOrLoopback(parsed)) {
 			return { problem: `redirects to ${parsed.protocol}// (${parsed.host}), which the farm will not follow`, fix: DIRECT_LINK };
 		}
 		if (!options.allowPrivateHosts && isPrivateHost(parsed.hostname)) {

@@ -36,7 +36,7 @@ export function readEntryNames(directory: Buffer): string[] {
 	return names;
 }
 
-/** The seed's rule: entries named slide-1.jpg, slide-2.jpg, … at the top level, JPG only, no gaps. */
+/** The API reference's rule: entries named slide-1.jpg, slide-2.jpg, … at the top level, JPG only, no gaps. */
 export function checkSlideNames(names: string[]): Problem | undefined {
 	const files = names.filter((name) => !name.endsWith('/'));
 	if (files.length === 0) {

@@ -1,15 +1,16 @@
 // The one path from what the user filled in to the request body: every field is checked, then the
 // body is built. Nothing here talks to n8n or the network, so each rule is testable on its own.
 
+import { isPrivateUrl } from '../../shared/addresses';
 import { addCorrelation } from '../../shared/correlation';
-import { fieldLabel, MEDIA_TYPES, type MediaType, type PostBody, type PostInput } from '../actions/fields';
+import { fieldLabel, MEDIA_TYPES, type MediaType, type PostBody } from '../actions/fields';
+import type { PostInput } from './input';
 import { checkInFuture, parseScheduledTime } from './scheduledTime';
 import {
 	checkMediaExtension,
 	checkNotEmpty,
 	checkPublicUrl,
 	checkUuid,
-	isPrivateUrl,
 	type Problem,
 } from './checks';
 
@@ -28,18 +29,23 @@ export interface PreparedPost {
 	notes: string[];
 }
 
+/** Where the farm calls back when the post is live. */
+export type Callback =
+	/** The Webhook URL field (the Farm Profile Trigger's Production URL), with correlation parameters. */
+	| { kind: 'webhookUrlField' }
+	/**
+	 * n8n's signed resume URL of an execution that waits for this post: sent exactly as given (not a
+	 * user field, no correlation added), and only for live posts, since a draft never goes live.
+	 */
+	| { kind: 'resumeUrl'; url: string };
+
 export interface PrepareContext {
 	now: number;
 	timezone: string;
 	newReference: () => string;
 	/** Whether the farm API (its Base URL) is on this machine or a private network, as a sandbox is. */
 	farmIsPrivate: boolean;
-	/**
-	 * The callback URL of a node that waits for it (n8n's signed resume URL). It is sent exactly as
-	 * given: not checked as a user field, and not given correlation parameters. A draft is refused
-	 * then: it never goes live, so the wait could only time out.
-	 */
-	suppliedWebhookUrl?: string;
+	callback: Callback;
 }
 
 export type PrepareResult = { ok: true; post: PreparedPost } | { ok: false; issues: FieldIssue[] };
@@ -68,32 +74,13 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 	note('soundId', checkNotEmpty(soundId, 'the TikTok sound ID'));
 	note('title', checkNotEmpty(title, 'the title shown on the post'));
 
-	// A farm API on the internet cannot call back to a private address: the post would go out and
-	// its callback be lost.
-	const unreachable = (url: string) => !context.farmIsPrivate && isPrivateUrl(url);
-	let webhookUrl = context.suppliedWebhookUrl;
-	if (webhookUrl === undefined) {
-		webhookUrl = text(input.webhookUrl);
-		const problem = checkPublicUrl(webhookUrl, "the Farm Profile Trigger's Production URL");
-		note('webhookUrl', problem);
-		if (!problem && unreachable(webhookUrl)) {
-			note('webhookUrl', {
-				problem: `points at ${new URL(webhookUrl).host}, which the farm API cannot reach`,
-				fix: "paste the trigger's Production URL with n8n's public address (n8n's WEBHOOK_URL setting must be that address)",
-			});
-		}
-	} else if (unreachable(webhookUrl)) {
-		issues.push({
-			field: "n8n's WEBHOOK_URL",
-			problem: `gives resume URLs on ${new URL(webhookUrl).host}, which the farm API cannot reach`,
-			fix: "set n8n's WEBHOOK_URL environment variable to its public https:// address and restart n8n, or use Post to Farm Profile with a reachable trigger URL",
-		});
-	}
+	const callback = resolveCallback(input, context);
+	issues.push(...callback.issues);
 
 	const isLive = toBoolean(input.isLive);
 	if (isLive === undefined) {
 		note('isLive', { problem: `is "${String(input.isLive)}"`, fix: 'set it to true or false' });
-	} else if (isLive === false && context.suppliedWebhookUrl !== undefined) {
+	} else if (isLive === false && callback.liveOnly) {
 		note('isLive', {
 			problem: 'is off, so the post would be saved as a draft and never go live',
 			fix: 'turn on Publish Live to wait for the post to go live, or use Post to Farm Profile to save drafts',
@@ -117,7 +104,7 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 		media_url: mediaUrl,
 		sound_id: soundId,
 		title,
-		webhook_url: webhookUrl,
+		webhook_url: callback.url,
 		is_live: isLive as boolean,
 	};
 	const description = isBlank(input.description) ? undefined : String(input.description);
@@ -130,9 +117,9 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 	if (executeAt !== undefined) body.execute_at = executeAt;
 
 	let postRef: string | undefined;
-	if (context.suppliedWebhookUrl === undefined && input.correlate) {
+	if (callback.correlate && input.correlate) {
 		postRef = input.postRef ?? context.newReference();
-		body.webhook_url = addCorrelation(webhookUrl, { postRef, profileId });
+		body.webhook_url = addCorrelation(callback.url, { postRef, profileId });
 	}
 
 	return {
@@ -144,6 +131,36 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 			notes,
 		},
 	};
+}
+
+/** The callback URL the post will carry, its problems, and what it implies for the rest of the body. */
+function resolveCallback(input: PostInput, context: PrepareContext): { url: string; issues: FieldIssue[]; correlate: boolean; liveOnly: boolean } {
+	// A farm API on the internet cannot call back to a private address: the post would go out and
+	// its callback be lost.
+	const unreachable = (url: string) => !context.farmIsPrivate && isPrivateUrl(url);
+	const { callback } = context;
+	if (callback.kind === 'resumeUrl') {
+		const issues: FieldIssue[] = unreachable(callback.url)
+			? [
+					{
+						field: "n8n's WEBHOOK_URL",
+						problem: `gives resume URLs on ${new URL(callback.url).host}, which the farm API cannot reach`,
+						fix: "set n8n's WEBHOOK_URL environment variable to its public https:// address and restart n8n, or use Post to Farm Profile with a reachable trigger URL",
+					},
+				]
+			: [];
+		return { url: callback.url, issues, correlate: false, liveOnly: true };
+	}
+	const url = text(input.webhookUrl);
+	const field = fieldLabel('webhookUrl');
+	let problem = checkPublicUrl(url, "the Farm Profile Trigger's Production URL");
+	if (!problem && unreachable(url)) {
+		problem = {
+			problem: `points at ${new URL(url).host}, which the farm API cannot reach`,
+			fix: "paste the trigger's Production URL with n8n's public address (n8n's WEBHOOK_URL setting must be that address)",
+		};
+	}
+	return { url, issues: problem ? [{ field, ...problem }] : [], correlate: true, liveOnly: false };
 }
 
 function text(value: unknown): string {

@@ -1,4 +1,4 @@
-// TikTok bans accounts that post too often; the seed advises at most 1–2 posts per profile per day
+// TikTok bans accounts that post too often; the vendor's API reference advises at most 1–2 posts per profile per day
 // and the server enforces nothing. Posts count at the time they publish (scheduled ones at their
 // execute_at): any 24 hours may hold at most `max` of a profile's posts.
 

@@ -1,6 +1,7 @@
 // The documented constraints of a post, checked before anything is sent. Each rule returns the
 // problem and its fix, or undefined when the value is fine; preparePost() names the field.
 
+import { isHttpsOrLoopback } from '../../shared/addresses';
 import type { MediaType } from '../actions/fields';
 
 export interface Problem {
@@ -25,38 +26,6 @@ export function checkNotEmpty(value: string, what: string): Problem | undefined 
 	return value === '' ? { problem: 'is empty', fix: `enter ${what}; the API requires it` } : undefined;
 }
 
-/** True for hosts that only this machine can reach, where plain http:// is acceptable (local sandboxes). */
-export function isLoopbackHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	return (
-		host === 'localhost' ||
-		host.endsWith('.localhost') ||
-		host === '::1' ||
-		/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-	);
-}
-
-/** Loopback, private, link-local and unspecified addresses, by name or literal IP. */
-export function isPrivateHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (isLoopbackHost(host) || host === '0.0.0.0' || host === '::' || host.endsWith('.local') || host.endsWith('.internal')) return true;
-	const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
-	if (v4) {
-		const [a, b] = [Number(v4[1]), Number(v4[2])];
-		return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || a === 0;
-	}
-	return /^(fc|fd|fe80)/.test(host);
-}
-
-/** Whether a URL points at this machine or a private network (false for anything that does not parse). */
-export function isPrivateUrl(value: string): boolean {
-	try {
-		return isPrivateHost(new URL(value).hostname);
-	} catch {
-		return false;
-	}
-}
-
 /** An absolute https:// URL; http:// only to a loopback host. */
 export function checkPublicUrl(value: string, purpose: string): Problem | undefined {
 	if (value === '') return { problem: 'is empty', fix: `enter the https:// address of ${purpose}` };
@@ -69,8 +38,7 @@ export function checkPublicUrl(value: string, purpose: string): Problem | undefi
 			fix: `enter the full address of ${purpose}, starting with https://`,
 		};
 	}
-	if (url.protocol === 'https:') return undefined;
-	if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+	if (isHttpsOrLoopback(url)) return undefined;
 	if (url.protocol === 'http:') {
 		return {
 			problem: 'uses http://',

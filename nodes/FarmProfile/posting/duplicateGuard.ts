@@ -1,4 +1,4 @@
-// The seed warns that a retried post can go up twice. The same media to the same profile within
+// The vendor's API reference warns that a retried post can go up twice. The same media to the same profile within
 // the window is refused, whether it comes from a second item, a re-run or a retry.
 
 import type { PostRecord } from '../state/postHistory';

@@ -18,22 +18,33 @@ export function invalidFieldsError(node: INode, issues: FieldIssue[], itemIndex:
 	return new NodeOperationError(node, message, { itemIndex, description });
 }
 
-export function apiFailureError(node: INode, failure: ApiFailure, itemIndex: number): NodeApiError {
-	const message = `${failure.message} [item ${itemIndex}]`;
-	// The response object n8n keeps with the error: only what we chose to show, nothing of the
-	// request. No key named `code`: n8n would replace the message with its generic text for it.
-	const response: JsonObject = {
-		message,
-		description: failure.description,
-		failureCode: failure.code,
-		mayHavePosted: failure.mayHavePosted,
-	};
-	return new NodeApiError(node, response, {
-		message,
-		description: failure.description,
-		httpCode: /^\d{3}$/.test(failure.code) ? failure.code : undefined,
-		itemIndex,
-	});
+/** An answer of the farm API (or the network) that stopped a post, carrying what it means. */
+export class FarmApiError extends NodeApiError {
+	constructor(
+		node: INode,
+		readonly apiFailure: ApiFailure,
+		itemIndex: number,
+	) {
+		const message = `${apiFailure.message} [item ${itemIndex}]`;
+		// The response n8n keeps with the error: only what we chose to show, nothing of the request
+		// (see state/n8nInternals.ts for why there is no `code` key).
+		const response: JsonObject = {
+			message,
+			description: apiFailure.description,
+			failureCode: apiFailure.code,
+			mayHavePosted: apiFailure.mayHavePosted,
+		};
+		super(node, response, {
+			message,
+			description: apiFailure.description,
+			httpCode: /^\d{3}$/.test(apiFailure.code) ? apiFailure.code : undefined,
+			itemIndex,
+		});
+	}
+}
+
+export function apiFailureError(node: INode, failure: ApiFailure, itemIndex: number): FarmApiError {
+	return new FarmApiError(node, failure, itemIndex);
 }
 
 /** Errors reach n8n as NodeApiError or NodeOperationError, with the item they belong to. */
@@ -56,11 +67,10 @@ export function withPostedSoFar<T extends NodeApiError | NodeOperationError>(
 /** The item a failed post leaves behind when the node is set to continue on fail. */
 export function errorItemJson(error: unknown): JsonObject {
 	const { message, description } = error as { message?: string; description?: string | null };
-	const response = (error as { errorResponse?: JsonObject }).errorResponse;
+	const failure = error instanceof FarmApiError ? error.apiFailure : undefined;
 	return {
 		error: message ?? String(error),
 		...(description ? { description } : {}),
-		...(response?.failureCode !== undefined ? { code: response.failureCode } : {}),
-		...(response?.mayHavePosted !== undefined ? { may_have_posted: response.mayHavePosted } : {}),
+		...(failure ? { code: failure.code, may_have_posted: failure.mayHavePosted } : {}),
 	};
 }

@@ -3,7 +3,7 @@
 // (cadence "schedule") moved to the next free slot; a post let through is reserved at once, in
 // this process and, for the duplicate guard, in n8n's store shared by every process.
 
-import type { GuardSettings } from '../actions/fields';
+import type { GuardSettings } from './input';
 import { fitsCadence, nextFreeSlot } from './cadenceGuard';
 import { claimAcrossProcesses, type ClaimStore } from '../state/crossProcessClaim';
 import { describeClaimedElsewhere, describeDuplicate, findDuplicate } from './duplicateGuard';

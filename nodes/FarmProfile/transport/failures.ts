@@ -2,6 +2,7 @@
 // `detail` (FastAPI style: a string, or for 422 a list of {loc, msg, type}) is shown beside it.
 
 import { labelForBodyProperty } from '../actions/fields';
+import { TEAM_LIMIT_PER_MINUTE } from './pacing';
 
 export interface ApiFailure {
 	message: string;
@@ -82,7 +83,7 @@ export function describeHttpFailure(status: number, body: unknown): ApiFailure {
 			);
 		case 429:
 			return failure(
-				'Rate limit reached (429): 30 requests per minute per team',
+				`Rate limit reached (429): ${TEAM_LIMIT_PER_MINUTE} requests per minute per team`,
 				'Nothing was posted; it is safe to run again after a pause of a minute. The limit is shared by every workflow that uses this team\'s API key.',
 			);
 		case 502:

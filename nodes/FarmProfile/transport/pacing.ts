@@ -1,4 +1,4 @@
-// The API allows 30 requests per minute per team, and every workflow using the key shares them.
+// The API allows TEAM_LIMIT_PER_MINUTE requests per minute per team, shared by every workflow using the key.
 // One pacer per key and base URL keeps this n8n process within the limit across items, node runs
 // and concurrent executions. By default it keeps the limit itself: never more than `limit` sends
 // in any window-long span (a log of send times), which holds under a fixed or a rolling window

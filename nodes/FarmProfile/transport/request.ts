@@ -19,6 +19,7 @@ import {
 } from './failures';
 import { backoffMs, pacerFor, retryAfterMs, teamId, type PaceRule } from './pacing';
 import { redact } from '../../shared/secrets';
+import { decryptedCredentialOptions } from '../state/n8nInternals';
 
 export const CREDENTIAL_TYPE = 'farmProfileApi';
 
@@ -60,20 +61,19 @@ export interface FarmApi {
 /** Reads the credential once; every request of the node run then reuses it. */
 export async function connectFarmApi(ctx: IExecuteFunctions): Promise<FarmApi> {
 	const data = await ctx.getCredentials<ICredentialDataDecryptedObject & { apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-	const credentialsDecrypted = { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+	const reuse = decryptedCredentialOptions(ctx, CREDENTIAL_TYPE, data);
 	const baseUrl = data.baseUrl ?? '';
 	return {
 		baseUrl,
 		team: teamId(baseUrl, data.apiKey ?? ''),
-		send: async (request) => await sendPaced(ctx, request, { baseUrl, apiKey: data.apiKey ?? '', credentialsDecrypted }),
+		send: async (request) => await sendPaced(ctx, request, { baseUrl, apiKey: data.apiKey ?? '', reuse }),
 	};
 }
 
 async function sendPaced(
 	ctx: IExecuteFunctions,
 	request: FarmApiRequest,
-	credentials: { baseUrl: string; apiKey: string; credentialsDecrypted: { id: string; name: string; type: string; data: ICredentialDataDecryptedObject } },
+	credentials: { baseUrl: string; apiKey: string; reuse: ReturnType<typeof decryptedCredentialOptions> },
 ): Promise<FarmApiOutcome> {
 	const secrets = [credentials.apiKey, ...(request.secrets ?? [])];
 	const clean = (failure: ApiFailure): ApiFailure => ({
@@ -82,7 +82,7 @@ async function sendPaced(
 		description: redact(failure.description, secrets),
 	});
 
-	const { baseUrl, credentialsDecrypted } = credentials;
+	const { baseUrl, reuse } = credentials;
 	const pacer = pacerFor(baseUrl, credentials.apiKey);
 	let rateLimitWaits = 0;
 	for (let attempt = 1; ; attempt++) {
@@ -99,7 +99,7 @@ async function sendPaced(
 				timeout: request.timeout,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-			}, { credentialsDecrypted });
+			}, reuse);
 		} catch (error) {
 			return { ok: false, failure: clean(describeTransportFailure(findErrorCode(error))) };
 		}

@@ -1,0 +1,62 @@
+// What the user filled in, read from n8n before any check. Options left unset take the default of
+// their declaration in actions/fields.ts: no default is written twice.
+
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { BODY_FIELDS, declaration, OPERATIONS_WITH_WEBHOOK_URL, type BodyField } from '../actions/fields';
+import type { PaceRule } from '../transport/pacing';
+
+export type PostInput = { [field in BodyField]?: unknown } & {
+	correlate: boolean;
+	postRef?: string;
+	timeout: number;
+	pace: PaceRule;
+	maxRateLimitWaitMs: number;
+	waitLimitHours: number;
+	guards: GuardSettings;
+};
+
+export interface GuardSettings {
+	duplicateWindowHours: number;
+	maxPostsPerDay: number;
+	overLimit: 'refuse' | 'schedule';
+	minGapMinutes: number;
+	preflight: boolean;
+}
+
+export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostInput {
+	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const option = <T extends string | number | boolean>(name: string): T => {
+		const fallback = declaration(name)?.default as T;
+		return typeof options[name] === typeof fallback ? (options[name] as T) : fallback;
+	};
+
+	const body = {} as Record<BodyField, unknown>;
+	for (const [name, field] of Object.entries(BODY_FIELDS) as Array<[BodyField, (typeof BODY_FIELDS)[BodyField]]>) {
+		if ('in' in field) body[name] = additional[name];
+		else if (name === 'webhookUrl' && !OPERATIONS_WITH_WEBHOOK_URL.includes(operation)) body[name] = undefined;
+		else body[name] = ctx.getNodeParameter(name, itemIndex, declaration(name)?.default);
+	}
+	return {
+		...body,
+		correlate: option<boolean>('correlate'),
+		postRef: option<string>('postRef').trim() || undefined,
+		timeout: option<number>('timeout'),
+		pace: {
+			limit: option<number>('requestsPerMinute'),
+			windowMs: option<number>('rateLimitWindow') * 1000,
+			mode: option<string>('pacing') === 'even' ? 'even' : 'window',
+		},
+		maxRateLimitWaitMs: option<number>('maxRateLimitWait') * 1000,
+		waitLimitHours: option<number>('waitLimitHours'),
+		guards: {
+			duplicateWindowHours: option<number>('duplicateWindowHours'),
+			maxPostsPerDay: option<number>('maxPostsPerDay'),
+			overLimit: option<string>('overLimit') === 'schedule' ? 'schedule' : 'refuse',
+			minGapMinutes: option<number>('minGapMinutes'),
+			preflight: option<boolean>('preflight'),
+		},
+	};
+}

@@ -1,0 +1,34 @@
+// Where the package relies on how n8n works inside, beyond its documented node API: the part that
+// may break with an n8n upgrade. Each was checked on n8n 1.123.81 and 2.41.1.
+//
+// Here:
+// - resume-URL signatures: 1.x checks a waiting node's signed resume URL only when the node asks
+//   (`setSignatureValidationRequired`), 2.x always does and no longer has the method;
+// - the decrypted credential handed back to `httpRequestWithAuthentication`, so a node run reads
+//   and decrypts its credential once, not once per request.
+// Elsewhere, each beside the code that needs it:
+// - state/waitingExecution.ts: a waiting node's input in n8n's execution stack is what a timed-out
+//   wait goes on with, and what the resume call's context sees as $json;
+// - state/postHistory.ts: workflow static data is loaded when an execution starts and saved whole
+//   when it ends (never for manual runs), and n8n notices changes to its own properties only;
+// - state/crossProcessClaim.ts: the deduplication store is one list per workflow, written whole
+//   without a lock;
+// - posting/errors.ts: a NodeApiError response with a `code` key has its message replaced by n8n's
+//   generic text for that code, so ours carries `failureCode`;
+// - actions/fields.ts: the waiting operation's value is n8n's SEND_AND_WAIT_OPERATION
+//   (`sendAndWait`), for which n8n verifies resume signatures;
+// - actions/router.ts: n8n adds a "Custom API Call" operation (`__CUSTOM_API_CALL__`) to nodes whose
+//   credential has generic authentication.
+
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+
+/** Makes n8n check the resume URL's signature (1.x asks to be told; 2.x always checks). */
+export function requireResumeSignature(ctx: IExecuteFunctions): void {
+	(ctx as IExecuteFunctions & { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired?.();
+}
+
+/** The options that let `httpRequestWithAuthentication` use an already decrypted credential. */
+export function decryptedCredentialOptions(ctx: IExecuteFunctions, type: string, data: ICredentialDataDecryptedObject) {
+	const reference = ctx.getNode().credentials?.[type];
+	return { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type, data } };
+}
