@@ -52,42 +52,59 @@ function checkName(name: string): void {
 	}
 }
 
+/** A zip record: little-endian fields of 2 or 4 bytes, as the format's tables list them, then the name. */
+function zipRecord(fields: Array<[bytes: 2 | 4, value: number]>, name: Buffer): Buffer {
+	const record = Buffer.alloc(fields.reduce((length, [bytes]) => length + bytes, 0));
+	let at = 0;
+	for (const [bytes, value] of fields) {
+		if (bytes === 2) record.writeUInt16LE(value, at);
+		else record.writeUInt32LE(value, at);
+		at += bytes;
+	}
+	return Buffer.concat([record, name]);
+}
+
+/** The part the local and the central header share: flags, method, time, CRC, sizes, name length. */
+function describeEntry(entry: ZipEntryInfo, name: Buffer, flags: number, when: { time: number; date: number }): Array<[2 | 4, number]> {
+	return [
+		[2, flags],
+		[2, 0], // stored
+		[2, when.time],
+		[2, when.date],
+		[4, entry.crc32],
+		[4, entry.size], // compressed
+		[4, entry.size],
+		[2, name.length],
+		[2, 0], // extra
+	];
+}
+
 function localHeader(entry: ZipEntryInfo, name: Buffer, flags: number, when: { time: number; date: number }): Buffer {
-	const header = Buffer.alloc(30);
-	header.writeUInt32LE(LOCAL_FILE_HEADER, 0);
-	header.writeUInt16LE(VERSION, 4);
-	header.writeUInt16LE(flags, 6);
-	header.writeUInt16LE(0, 8); // stored
-	header.writeUInt16LE(when.time, 10);
-	header.writeUInt16LE(when.date, 12);
-	header.writeUInt32LE(entry.crc32, 14);
-	header.writeUInt32LE(entry.size, 18);
-	header.writeUInt32LE(entry.size, 22);
-	header.writeUInt16LE(name.length, 26);
-	header.writeUInt16LE(0, 28);
-	return Buffer.concat([header, name]);
+	return zipRecord(
+		[
+			[4, LOCAL_FILE_HEADER],
+			[2, VERSION],
+			...describeEntry(entry, name, flags, when),
+		],
+		name,
+	);
 }
 
 function centralHeader(entry: ZipEntryInfo, name: Buffer, flags: number, when: { time: number; date: number }, offset: number): Buffer {
-	const header = Buffer.alloc(46);
-	header.writeUInt32LE(CENTRAL_FILE_HEADER, 0);
-	header.writeUInt16LE((3 << 8) | VERSION, 4); // made by: Unix, 2.0
-	header.writeUInt16LE(VERSION, 6);
-	header.writeUInt16LE(flags, 8);
-	header.writeUInt16LE(0, 10);
-	header.writeUInt16LE(when.time, 12);
-	header.writeUInt16LE(when.date, 14);
-	header.writeUInt32LE(entry.crc32, 16);
-	header.writeUInt32LE(entry.size, 20);
-	header.writeUInt32LE(entry.size, 24);
-	header.writeUInt16LE(name.length, 28);
-	header.writeUInt16LE(0, 30); // extra
-	header.writeUInt16LE(0, 32); // comment
-	header.writeUInt16LE(0, 34); // disk
-	header.writeUInt16LE(0, 36); // internal attributes
-	header.writeUInt32LE((0o100644 << 16) >>> 0, 38); // external: a regular file, rw-r--r--
-	header.writeUInt32LE(offset, 42);
-	return Buffer.concat([header, name]);
+	return zipRecord(
+		[
+			[4, CENTRAL_FILE_HEADER],
+			[2, (3 << 8) | VERSION], // made by: Unix, 2.0
+			[2, VERSION],
+			...describeEntry(entry, name, flags, when),
+			[2, 0], // comment
+			[2, 0], // disk
+			[2, 0], // internal attributes
+			[4, (0o100644 << 16) >>> 0], // external: a regular file, rw-r--r--
+			[4, offset],
+		],
+		name,
+	);
 }
 
 export interface ZipLayout {
