@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 import type { Browser } from 'playwright-core';
 
@@ -60,6 +60,7 @@ export function browserSuite(major: 1 | 2) {
 	let browser: Browser | undefined;
 	let editor: Editor;
 	const startedAt = Date.now();
+	const packDir = join(tmpdir(), `farm-pack-browser-${major}-${process.pid}`);
 
 	beforeAll(async () => {
 		// Before n8n starts: installing Chromium (first run on a machine) holds this process for a while.
@@ -67,7 +68,7 @@ export function browserSuite(major: 1 | 2) {
 		// Pictures use the playground's ports when they are free, so they show what `npm start` shows.
 		const ports = screenshotsDir ? { n8n: await portIfFree(5678), sandbox: await portIfFree(4010) } : {};
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 200, port: ports.sandbox }).start();
-		const tarball = packPackage(join(tmpdir(), `farm-pack-browser-${major}-${process.pid}`));
+		const tarball = packPackage(packDir);
 		n8n = await N8nInstance.create({ major, tarball, port: ports.n8n });
 		const clip = `${sandbox.url}/_media/morning-routine.mp4`;
 		const post = {
@@ -137,6 +138,7 @@ export function browserSuite(major: 1 | 2) {
 		await browser?.close().catch(() => {});
 		await n8n?.dispose();
 		await sandbox?.stop();
+		rmSync(packDir, { recursive: true, force: true });
 		process.stdout.write(`browser: n8n ${major}.x suite took ${Math.round((Date.now() - startedAt) / 1000)} s\n`);
 	});
 
