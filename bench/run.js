@@ -11,9 +11,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { execSync } = require('node:child_process');
 
-const { createFarmSandbox } = require('../test/sandbox/farmSandbox');
-const { N8nInstance, packPackage } = require('../test/e2e/n8nInstance');
-const wf = require('../test/e2e/workflows');
+const { createFarmSandbox } = require('../dev/sandbox/farmSandbox');
+const { N8nInstance, packPackage } = require('../dev/n8nInstance');
+const wf = require('../dev/workflows');
 
 const ROOT = path.join(__dirname, '..');
 // BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all three.

@@ -57,5 +57,21 @@ export class FarmProfileApi implements ICredentialType {
 			url: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}/v1/sources',
 			qs: { limit: 1 },
 		},
+		// n8n shows these instead of the bare HTTP status when the test request fails.
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: "The farm API refused this API key (401): copy your team's key again" } },
+			{ type: 'responseCode', properties: { value: 403, message: 'The farm API refused this API key (403): check that it is a key of your team and still active' } },
+			{
+				type: 'responseCode',
+				properties: { value: 404, message: 'Nothing answers at this Base URL (404 for /v1/sources): enter the root address of the farm API, without /v1' },
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 429,
+					message: `The key works, but the team's ${TEAM_LIMIT_PER_MINUTE} requests per minute are used up right now (429): test again in a minute`,
+				},
+			},
+		],
 	};
 }

@@ -12,8 +12,8 @@ const { execSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { createFarmSandbox } = require('../test/sandbox/farmSandbox');
-const { N8nInstance, packPackage, OWNER } = require('../test/e2e/n8nInstance');
+const { createFarmSandbox } = require('../dev/sandbox/farmSandbox');
+const { N8nInstance, packPackage, OWNER } = require('../dev/n8nInstance');
 
 const ROOT = path.join(__dirname, '..');
 const N8N_PORT = Number(process.env.FARM_N8N_PORT ?? 5678);

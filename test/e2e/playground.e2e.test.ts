@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const { N8nInstance, freePort } = require('./n8nInstance');
+const { N8nInstance, freePort } = require('../../dev/n8nInstance');
 
 jest.setTimeout(15 * 60_000);
 

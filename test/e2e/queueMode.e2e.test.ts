@@ -12,12 +12,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
-import { makeMp4 } from '../sandbox/media';
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
+import { makeMp4 } from '../../dev/sandbox/media';
 
-const { QueueCluster } = require('./queueCluster');
-const { packPackage } = require('./n8nInstance');
-const wf = require('./workflows');
+const { QueueCluster } = require('../../dev/queueCluster');
+const { packPackage } = require('../../dev/n8nInstance');
+const wf = require('../../dev/workflows');
 
 const API_KEY = 'sk-queue-4b8e2d1a6c';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!;

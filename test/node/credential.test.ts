@@ -2,7 +2,7 @@ import axios from 'axios';
 
 import { FarmProfileApi, DEFAULT_BASE_URL } from '../../credentials/FarmProfileApi.credentials';
 import { resolveCredentialTest } from '../harness/runWorkflow';
-import { createFarmSandbox, type FarmSandbox } from '../sandbox/farmSandbox';
+import { createFarmSandbox, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 
 let sandbox: FarmSandbox;
 beforeAll(async () => {
@@ -38,8 +38,12 @@ describe('Farm Profile API credential', () => {
 		expect(sandbox.state.posts).toHaveLength(0);
 	});
 
-	it('fails the test for a wrong key', async () => {
+	it('fails the test for a wrong key, and n8n shows what to do for each refusal', async () => {
 		expect((await send('sk-bad', sandbox.url)).status).toBe(401);
+		const rules = new FarmProfileApi().test.rules ?? [];
+		const messages = Object.fromEntries(rules.map((rule) => [(rule.properties as { value: number }).value, (rule.properties as { message: string }).message]));
+		expect(Object.keys(messages)).toEqual(['401', '403', '404', '429']);
+		expect(messages[401]).toBe("The farm API refused this API key (401): copy your team's key again");
 	});
 
 	it('tolerates trailing slashes and keeps a path prefix in Base URL', async () => {

@@ -1,8 +1,8 @@
 // The posting guards inside n8n-core: duplicate, cadence and media preflight, on by default. The
 // sandbox serves the media and counts the API requests.
 
-import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
-import { makeMp4, makeZip } from '../sandbox/media';
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
+import { makeMp4, makeZip } from '../../dev/sandbox/media';
 import { runFarmProfileNode } from '../harness/runWorkflow';
 
 // The guards remember per team key, across workflows: each test posts with a key of its own.

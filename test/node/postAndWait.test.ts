@@ -7,7 +7,7 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { heldTaskId } from '../../nodes/FarmProfile/state/waitingExecution';
 import { waitUntil } from '../../nodes/FarmProfile/actions/postAndWait.operation';
-import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { ONLY_THE_POST, resumeAfterTimeout, resumeWithCall, runFarmProfileNode } from '../harness/runWorkflow';
 
 const API_KEY = 'sk-wait-2a4b6c8d';

@@ -1,7 +1,7 @@
 // "Post to Farm Profile" end to end inside n8n-core: real WorkflowExecute, real HTTP to the
 // loopback sandbox. Every assertion on the body is on what the sandbox received.
 
-import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../sandbox/farmSandbox';
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { ONLY_THE_POST, runFarmProfileNode, type RunOptions } from '../harness/runWorkflow';
 
 const API_KEY = 'sk-live-4f9a2c7e81d3b605';

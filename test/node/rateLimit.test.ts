@@ -1,7 +1,7 @@
 // Posting at the team's rate limit, inside n8n-core: pacing, 429s waited out, and nothing sent twice,
 // including under n8n's own "Retry On Fail". The sandbox counts every request it receives.
 
-import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox, type SandboxOptions } from '../sandbox/farmSandbox';
+import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox, type SandboxOptions } from '../../dev/sandbox/farmSandbox';
 import { ONLY_THE_POST, runFarmProfileNode } from '../harness/runWorkflow';
 
 const API_KEY = 'sk-pace-0b5e9d2a';

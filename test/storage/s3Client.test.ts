@@ -17,7 +17,7 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { mediaLink, presignGet, putObject, sha256OfStream, type HttpRequestFunction, type StorageSettings } from '../../nodes/FarmProfile/storage/s3Client';
 import { objectKey } from '../../nodes/FarmProfile/storage/objectKey';
 import { send } from './rawHttp';
-import { startS3Server, type S3Server } from './s3Server';
+import { startS3Server, type S3Server } from '../../dev/s3Server';
 
 /** n8n's real request helper (the one behind this.helpers.httpRequest in n8n-core 2.x). */
 const n8nHttp: HttpRequestFunction = async (options) => await Container.get(OutboundHttp).requests().request(options);

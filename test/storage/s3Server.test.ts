@@ -6,7 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 
 import { send } from './rawHttp';
-import { startS3Server, type S3Server } from './s3Server';
+import { startS3Server, type S3Server } from '../../dev/s3Server';
 
 let server: S3Server;
 beforeAll(async () => {

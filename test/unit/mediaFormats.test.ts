@@ -1,4 +1,4 @@
-import { makeMp4, makeZip } from '../sandbox/media';
+import { makeMp4, makeZip } from '../../dev/sandbox/media';
 import { isMp4, movieDurationSeconds } from '../../nodes/FarmProfile/media/mp4Header';
 import { checkSlideNames, findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/media/zipEntries';
 

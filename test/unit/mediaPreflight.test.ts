@@ -2,8 +2,8 @@
 
 import { httpMediaFetch } from '../../nodes/FarmProfile/media/fetch';
 import { preflightMedia, type MediaFetch } from '../../nodes/FarmProfile/media/preflight';
-import { createFarmSandbox, type FarmSandbox } from '../sandbox/farmSandbox';
-import { makeMp4, makeZip } from '../sandbox/media';
+import { createFarmSandbox, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
+import { makeMp4, makeZip } from '../../dev/sandbox/media';
 
 // Node's fetch standing in for n8n's HTTP helper: one request, redirects not followed.
 const fetchMedia: MediaFetch = async ({ method, url, range }) => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 
 import { movieDurationSeconds } from '../../nodes/FarmProfile/media/mp4Header';
 import { checkVideo, readMp4, readMp4Stream } from '../../nodes/FarmProfile/media/mp4Boxes';
-import { makeMp4 } from '../sandbox/media';
+import { makeMp4 } from '../../dev/sandbox/media';
 
 function box(type: string, ...payload: Buffer[]): Buffer {
 	const body = Buffer.concat(payload);

@@ -10,7 +10,7 @@ export function invalidFieldsError(node: INode, issues: FieldIssue[], itemIndex:
 	const message =
 		issues.length === 1
 			? `${issues[0].field} ${issues[0].problem} [item ${itemIndex}]`
-			: `${fields.join(', ')} need fixing before posting [item ${itemIndex}]`;
+			: `${fields.join(', ')} ${fields.length === 1 ? 'needs' : 'need'} fixing before posting [item ${itemIndex}]`;
 	const description = issues
 		.map((issue) => `${issue.field} ${issue.problem}: ${issue.fix}.`)
 		.concat('Nothing was sent to the farm API.')

@@ -10,9 +10,9 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureN8n, n8nEnv } = require('../../scripts/n8n-host');
+const { ensureN8n, n8nEnv } = require('./n8nHost');
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..');
 const PACKAGE_NAME = 'n8n-nodes-farm-profile';
 const OWNER = { email: 'owner@farm.test', firstName: 'Farm', lastName: 'Owner', password: 'Playground-1234' };
 

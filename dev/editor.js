@@ -12,8 +12,8 @@ const path = require('node:path');
 
 const { chromium } = require('playwright-core');
 
-const { ensureChromium } = require('../../scripts/ensure-chromium');
-const { OWNER } = require('../e2e/n8nInstance');
+const { ensureChromium } = require('./ensureChromium');
+const { OWNER } = require('./n8nInstance');
 
 // Playwright adds --headless and a fresh --user-data-dir of its own per launch. The machines have no
 // internet: without these flags Chromium keeps trying to reach Google's services.

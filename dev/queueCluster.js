@@ -26,7 +26,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { N8nInstance, freePort } = require('./n8nInstance');
-const { ensureN8n } = require('../../scripts/n8n-host');
+const { ensureN8n } = require('./n8nHost');
 
 const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 const DATABASE = 'n8n';

@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const HOSTS_DIR = path.join(__dirname, '..', 'test', 'e2e', 'hosts');
+const HOSTS_DIR = path.join(__dirname, 'hosts');
 
 const HOSTS = {
 	1: { n8n: '1.123.81', node: null, env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
