@@ -1,6 +1,6 @@
 'use strict';
 // A sandbox of the farm API on loopback, faithful to the vendor's documented behaviour
-// (../shared/seed/post-to-farm-profile.txt and api-facts.md): X-API-Key auth, FastAPI-style errors,
+// (the vendor's API reference for POST /v1/posts, and what else is known of the API): X-API-Key auth, FastAPI-style errors,
 // 404/409 by profile, a rolling per-key rate limit, and the post.published callback sent to the
 // webhook_url exactly as given. Plain Node, no dependencies: used by the tests, the benchmark and
 // `npm start`.
@@ -127,7 +127,7 @@ function createFarmSandbox(options = {}) {
 		const post = { task_id: taskId, body, received_at: new Date().toISOString() };
 		state.posts.push(post);
 		scheduleCallback(post, profile);
-		// A 502 after queuing: the post goes up although the client sees a failure (the seed's warning).
+		// A 502 after queuing: the post goes up although the client sees a failure (the API reference's warning).
 		if (fault && fault.mode === '502') return send(res, 502, { detail: 'Bad Gateway' });
 		return send(res, 200, { task_id: taskId });
 	}
