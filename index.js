@@ -4,6 +4,7 @@
 module.exports = {
 	credentials: {
 		FarmProfileApi: require('./credentials/FarmProfileApi.credentials').FarmProfileApi,
+		FarmProfileStorageApi: require('./credentials/FarmProfileStorageApi.credentials').FarmProfileStorageApi,
 	},
 	nodes: {
 		FarmProfile: require('./nodes/FarmProfile/FarmProfile.node').FarmProfile,

@@ -289,7 +289,14 @@ async function startS3Server(options = {}) {
 			else throw new S3Error(403, 'AccessDenied', 'Access Denied');
 
 			if (!config.buckets.has(where.bucket)) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: where.bucket });
-			if (!where.key) throw new S3Error(501, 'NotImplemented', 'Only object requests are implemented by this test server');
+			if (!where.key && req.method === 'HEAD') {
+				// HeadBucket: what the storage credential's test sends.
+				record.outcome = 'BucketExists';
+				res.writeHead(200);
+				res.end();
+				return;
+			}
+			if (!where.key) throw new S3Error(501, 'NotImplemented', 'Only object requests and HeadBucket are implemented by this test server');
 			const id = `${where.bucket}/${where.key}`;
 
 			if (req.method === 'PUT') {

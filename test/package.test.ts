@@ -32,6 +32,7 @@ describe('package.json', () => {
 	it('points n8n at files the build produces, whose classes carry the registered names', () => {
 		const expected: Record<string, string> = {
 			'dist/credentials/FarmProfileApi.credentials.js': 'farmProfileApi',
+			'dist/credentials/FarmProfileStorageApi.credentials.js': 'farmProfileStorageApi',
 			'dist/nodes/FarmProfile/FarmProfile.node.js': 'farmProfile',
 			'dist/nodes/FarmProfileTrigger/FarmProfileTrigger.node.js': 'farmProfileTrigger',
 		};
@@ -67,7 +68,7 @@ describe('package.json', () => {
 		expect(pkg.main).toBe('dist/index.js');
 		const main = require(join(root, pkg.main));
 		expect(Object.keys(main.nodes).sort()).toEqual(['FarmProfile', 'FarmProfileTrigger']);
-		expect(Object.keys(main.credentials)).toEqual(['FarmProfileApi']);
+		expect(Object.keys(main.credentials)).toEqual(['FarmProfileApi', 'FarmProfileStorageApi']);
 	});
 });
 

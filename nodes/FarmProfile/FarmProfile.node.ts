@@ -27,7 +27,11 @@ export class FarmProfile implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'farmProfileApi', required: true }],
+		credentials: [
+			{ name: 'farmProfileApi', required: true },
+			// Asked for only when a post's media comes from the item's binary file(s): it is uploaded there.
+			{ name: 'farmProfileStorageApi', required: true, displayOptions: { show: { mediaSource: ['binaryFile'] } } },
+		],
 		// Where the farm's callback resumes a waiting "Post and Wait for Publish" execution.
 		webhooks: [
 			{

@@ -26,6 +26,7 @@ import {
 } from 'n8n-workflow';
 
 import { FarmProfileApi } from '../../credentials/FarmProfileApi.credentials';
+import { FarmProfileStorageApi } from '../../credentials/FarmProfileStorageApi.credentials';
 import { FarmProfile } from '../../nodes/FarmProfile/FarmProfile.node';
 import { recordingResponse } from './webhookResponse';
 
@@ -40,19 +41,26 @@ class TestItems implements INodeType {
 		defaults: { name: 'Items' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+		properties: [
+			{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' },
+			{ displayName: 'Binaries', name: 'binaries', type: 'json' as const, default: '[]' },
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
-		return [items.map((json) => ({ json }))];
+		const binaries = JSON.parse(this.getNodeParameter('binaries', 0, '[]') as string) as Array<INodeExecutionData['binary']>;
+		return [items.map((json, index) => (binaries[index] ? { json, binary: binaries[index] } : { json }))];
 	}
 }
 
-const credentialTypes: Record<string, ICredentialType> = { farmProfileApi: new FarmProfileApi() };
+const credentialTypes: Record<string, ICredentialType> = { farmProfileApi: new FarmProfileApi(), farmProfileStorageApi: new FarmProfileStorageApi() };
 
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	constructor(
+		private readonly data: ICredentialDataDecryptedObject,
+		private readonly byType: Record<string, ICredentialDataDecryptedObject> = {},
+	) {
 		super();
 	}
 
@@ -74,6 +82,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const authenticate = credentialTypes[typeName].authenticate;
+		// As n8n does for a credential whose authenticate is a function: it signs the request itself.
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (typeof authenticate !== 'object' || !workflow || !node) return requestOptions;
 		const headers = { ...(requestOptions.headers ?? {}) } as IDataObject;
 		for (const [name, expression] of Object.entries(authenticate.properties.headers ?? {})) {
@@ -101,8 +111,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by these tests');
 	}
 
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		return { ...this.data };
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		return { ...(this.byType[type] ?? this.data) };
 	}
 
 	async updateCredentials() {}
@@ -129,8 +139,8 @@ const nodeTypes: INodeTypes = {
  * The credential's own test request with its expressions resolved by n8n's expression engine, and
  * its declared authentication applied: what n8n sends when the user clicks "Test".
  */
-export async function resolveCredentialTest(data: ICredentialDataDecryptedObject): Promise<IHttpRequestOptions> {
-	const type = credentialTypes.farmProfileApi;
+export async function resolveCredentialTest(data: ICredentialDataDecryptedObject, typeName = 'farmProfileApi'): Promise<IHttpRequestOptions> {
+	const type = credentialTypes[typeName];
 	const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
 	const node = { id: 'cred', name: 'Credential test', type: 'test.testItems', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 	const resolve = (value: unknown) =>
@@ -141,7 +151,7 @@ export async function resolveCredentialTest(data: ICredentialDataDecryptedObject
 		url: resolve(request.url) as string,
 		qs: request.qs,
 	};
-	return await new TestCredentialsHelper(data).authenticate(data, 'farmProfileApi', options, workflow, node);
+	return await new TestCredentialsHelper(data).authenticate(data, typeName, options, workflow, node);
 }
 
 /**
@@ -154,6 +164,10 @@ export interface RunOptions {
 	items: IDataObject[];
 	parameters: IDataObject;
 	credentials: ICredentialDataDecryptedObject;
+	/** The storage credential's data (Media Source: Binary File). */
+	storageCredentials?: ICredentialDataDecryptedObject;
+	/** Binary data of each item, by position, as n8n holds it (e.g. from binaryFile()). */
+	binaries?: Array<INodeExecutionData['binary']>;
 	continueOnFail?: boolean;
 	timezone?: string;
 	/** Further node settings, e.g. { retryOnFail: true, maxTries: 3 }. */
@@ -180,7 +194,7 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 			type: 'test.testItems',
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { items: JSON.stringify(options.items) },
+			parameters: { items: JSON.stringify(options.items), binaries: JSON.stringify(options.binaries ?? []) },
 		},
 		{
 			id: 'farm',
@@ -189,7 +203,10 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters as INodeParameters,
-			credentials: { farmProfileApi: { id: '1', name: 'Farm Profile API' } },
+			credentials: {
+				farmProfileApi: { id: '1', name: 'Farm Profile API' },
+				...(options.storageCredentials ? { farmProfileStorageApi: { id: '2', name: 'Farm Storage' } } : {}),
+			},
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...options.nodeSettings,
 		},
@@ -219,7 +236,7 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 		settings: {},
 	} as never);
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		credentialsHelper: new TestCredentialsHelper(options.credentials, options.storageCredentials ? { farmProfileStorageApi: options.storageCredentials } : {}),
 		hooks,
 		executionId,
 		currentNodeExecutionIndex: 0,
@@ -304,4 +321,9 @@ export async function resumeWithCall(waiting: RunResult, call: { body: unknown; 
 	entry.metadata = { ...entry.metadata, forwardAllOutputs: true };
 	const run = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
 	return { webhook, response, resumed: summarise(run, waiting.resume) };
+}
+
+/** A file as n8n holds binary data in its default (memory) mode: base64 in the item. */
+export function binaryFile(data: Buffer, fileName: string, mimeType: string) {
+	return { data: data.toString('base64'), mimeType, fileName, fileSize: String(data.length) };
 }

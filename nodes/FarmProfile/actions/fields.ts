@@ -65,6 +65,42 @@ export const postFields: INodeProperties[] = [
 		displayOptions: showFor(POSTING_OPERATIONS),
 	},
 	{
+		displayName: 'Media Source',
+		name: 'mediaSource',
+		type: 'options',
+		default: 'url',
+		options: [
+			{ name: 'URL', value: 'url', description: 'A public address the farm downloads the file from' },
+			{
+				name: 'Binary File',
+				value: 'binaryFile',
+				description: "The item's binary file(s): the node uploads them to your S3-compatible storage and gives the farm a link",
+			},
+		],
+		displayOptions: showFor(POSTING_OPERATIONS),
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryProperty',
+		type: 'string',
+		required: true,
+		default: 'data',
+		placeholder: 'e.g. data',
+		hint: 'The name of the input binary field containing the MP4 video',
+		description: 'The MP4 (at most 60 seconds) is checked, uploaded to the storage of the storage credential, and its link sent to the farm',
+		displayOptions: { show: { operation: POSTING_OPERATIONS, mediaSource: ['binaryFile'], mediaType: ['video'] } },
+	},
+	{
+		displayName: 'Input Binary Fields',
+		name: 'binaryProperties',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data, data_1, data_2',
+		description:
+			"The item's binary fields holding the JPEG slides, in order, separated by commas; empty takes all of the item's binary fields in their order. The node writes the .zip (slide-1.jpg, slide-2.jpg, …) itself. To put several items' images on one item, use n8n's Aggregate node (Include Binaries) before this node.",
+		displayOptions: { show: { operation: POSTING_OPERATIONS, mediaSource: ['binaryFile'], mediaType: ['slideshow'] } },
+	},
+	{
 		displayName: 'Media URL',
 		name: 'mediaUrl',
 		type: 'string',
@@ -73,7 +109,7 @@ export const postFields: INodeProperties[] = [
 		placeholder: 'e.g. https://cdn.example.com/clips/clip-42.mp4',
 		description:
 			'Public https:// address of the MP4 or .zip. The farm downloads it from the internet, so it must not need a login; signed URLs are fine while they are valid.',
-		displayOptions: showFor(POSTING_OPERATIONS),
+		displayOptions: { show: { operation: POSTING_OPERATIONS, mediaSource: ['url'] } },
 	},
 	{
 		displayName: 'Sound ID',

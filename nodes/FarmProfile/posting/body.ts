@@ -27,6 +27,13 @@ export interface PreparedPost {
 	scheduledAt?: string;
 	/** Things the user should know that are not errors. */
 	notes: string[];
+	/**
+	 * What the duplicate guard compares for binary media: "sha256:<hex>" of the content (its link
+	 * changes with every upload). Unset for URL media, where the normalised URL is compared.
+	 */
+	mediaIdentity?: string;
+	/** The field the duplicate guard names: Media URL, or the binary field(s). */
+	mediaField?: string;
 }
 
 /** Where the farm calls back when the post is live. */
@@ -69,8 +76,11 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 			fix: 'choose Video (an MP4) or Slideshow (a .zip of JPGs)',
 		});
 	}
-	note('mediaUrl', checkPublicUrl(mediaUrl, 'the media file'));
-	if (MEDIA_TYPES.includes(mediaType)) note('mediaUrl', checkMediaExtension(mediaUrl, mediaType));
+	// Binary media is checked by media/binaryMedia.ts, and its link made after the upload.
+	if (input.mediaSource !== 'binaryFile') {
+		note('mediaUrl', checkPublicUrl(mediaUrl, 'the media file'));
+		if (MEDIA_TYPES.includes(mediaType)) note('mediaUrl', checkMediaExtension(mediaUrl, mediaType));
+	}
 	note('soundId', checkNotEmpty(soundId, 'the TikTok sound ID'));
 	note('title', checkNotEmpty(title, 'the title shown on the post'));
 
@@ -101,7 +111,7 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 	const body: PostBody = {
 		profile_id: profileId,
 		media_type: mediaType,
-		media_url: mediaUrl,
+		media_url: input.mediaSource === 'binaryFile' ? '' : mediaUrl,
 		sound_id: soundId,
 		title,
 		webhook_url: callback.url,

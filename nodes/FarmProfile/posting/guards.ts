@@ -10,6 +10,11 @@ import { describeClaimedElsewhere, describeDuplicate, findDuplicate } from './du
 import { normaliseMediaUrl, type PostHistory, type PostRecord } from '../state/postHistory';
 import type { FieldIssue, PreparedPost } from './body';
 
+/** What the duplicate guard compares: the content hash of binary media, or the normalised media URL. */
+export function mediaIdentityOf(post: PreparedPost): string {
+	return post.mediaIdentity ?? normaliseMediaUrl(post.body.media_url);
+}
+
 export type GuardResult = { ok: true; post: PreparedPost } | { ok: false; issue: FieldIssue };
 
 /** What became of a reserved post: posted, unclear (counts as posted), or nothing posted. */
@@ -29,20 +34,20 @@ export async function reservePost(
 ): Promise<ReserveResult> {
 	const { result, reservation } = guards.history.reserve(post.body.profile_id, now, (records) => {
 		const result = applyGuards(post, records, settings, now);
-		return { result, claim: result.ok ? { media: normaliseMediaUrl(result.post.body.media_url), slot: result.post.body.execute_at ?? now } : undefined };
+		return { result, claim: result.ok ? { media: mediaIdentityOf(result.post), slot: result.post.body.execute_at ?? now } : undefined };
 	});
 	if (!result.ok) return result;
 
 	const shared = await claimAcrossProcesses(guards.claims, {
 		team: guards.team,
 		profileId: post.body.profile_id,
-		media: normaliseMediaUrl(post.body.media_url),
+		media: mediaIdentityOf(post),
 		now,
 		windowMs: settings.duplicateWindowHours * 3_600_000,
 	});
 	if (shared.state === 'taken') {
 		reservation.release();
-		return { ok: false, issue: { field: 'Media URL', ...describeClaimedElsewhere(settings.duplicateWindowHours, shared.bucketMs) } };
+		return { ok: false, issue: { field: post.mediaField ?? 'Media URL', ...describeClaimedElsewhere(settings.duplicateWindowHours, shared.bucketMs) } };
 	}
 	const releaseShared = shared.state === 'claimed' ? shared.release : async () => {};
 	return {
@@ -60,8 +65,8 @@ export async function reservePost(
 }
 
 export function applyGuards(post: PreparedPost, records: PostRecord[], settings: GuardSettings, now: number): GuardResult {
-	const earlier = findDuplicate(records, normaliseMediaUrl(post.body.media_url), now, settings.duplicateWindowHours * 3_600_000);
-	if (earlier) return { ok: false, issue: { field: 'Media URL', ...describeDuplicate(earlier, settings.duplicateWindowHours) } };
+	const earlier = findDuplicate(records, mediaIdentityOf(post), now, settings.duplicateWindowHours * 3_600_000);
+	if (earlier) return { ok: false, issue: { field: post.mediaField ?? 'Media URL', ...describeDuplicate(earlier, settings.duplicateWindowHours) } };
 
 	const slots = records.map((record) => record.slot);
 	const slot = post.body.execute_at ?? now;

@@ -6,7 +6,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { BODY_FIELDS, declaration, OPERATIONS_WITH_WEBHOOK_URL, type BodyField } from '../actions/fields';
 import type { PaceRule } from '../transport/pacing';
 
+export type MediaSource = 'url' | 'binaryFile';
+
 export type PostInput = { [field in BodyField]?: unknown } & {
+	/** Where the media comes from: the Media URL field (unset: the same), or the item's binary file(s). */
+	mediaSource?: MediaSource;
+	/** Binary File: the item's binary field(s) to post, in order; empty takes all (slideshow). */
+	binaryProperties?: string[];
 	correlate: boolean;
 	postRef?: string;
 	timeout: number;
@@ -39,8 +45,21 @@ export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostIn
 		else if (name === 'webhookUrl' && !OPERATIONS_WITH_WEBHOOK_URL.includes(operation)) body[name] = undefined;
 		else body[name] = ctx.getNodeParameter(name, itemIndex, declaration(name)?.default);
 	}
+	const mediaSource = ctx.getNodeParameter('mediaSource', itemIndex, declaration('mediaSource')?.default) === 'binaryFile' ? 'binaryFile' : 'url';
+	let binaryProperties: string[] = [];
+	if (mediaSource === 'binaryFile') {
+		const named = body.mediaType === 'slideshow'
+			? ctx.getNodeParameter('binaryProperties', itemIndex, declaration('binaryProperties')?.default)
+			: ctx.getNodeParameter('binaryProperty', itemIndex, declaration('binaryProperty')?.default);
+		binaryProperties = String(named ?? '')
+			.split(',')
+			.map((name) => name.trim())
+			.filter((name) => name !== '');
+	}
 	return {
 		...body,
+		mediaSource,
+		binaryProperties,
 		correlate: option<boolean>('correlate'),
 		postRef: option<string>('postRef').trim() || undefined,
 		timeout: option<number>('timeout'),

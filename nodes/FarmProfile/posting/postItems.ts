@@ -1,7 +1,8 @@
 // The posting path, top to bottom: every posting operation sends its items through here.
-// Items go one after another, in order, each through the same steps: read and check the fields →
-// (a retry of this run: hand back what it posted) → duplicate and cadence guards, reserving the
-// post → media preflight → paced send → settle the reservation. When an item stops the run, the
+// Items go one after another, in order, each through the same steps: read and check the fields
+// (binary media: its files and the storage too) → (a retry of this run: hand back what it posted) →
+// duplicate and cadence guards, reserving the post → media preflight (URL media) or upload (binary
+// media) → paced send → settle the reservation. When an item stops the run, the
 // error lists the items already posted.
 
 import { randomUUID } from 'node:crypto';
@@ -10,12 +11,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { callbackSecrets } from '../../shared/secrets';
 import { isPrivateUrl } from '../../shared/addresses';
+import { binaryFieldLabel, readBinaryMedia, type BinaryAccess, type BinaryMedia } from '../media/binaryMedia';
 import { httpMediaFetch } from '../media/fetch';
 import { preflightMedia } from '../media/preflight';
 import type { ClaimStore } from '../state/crossProcessClaim';
 import { PostHistory } from '../state/postHistory';
 import { ledgerKey, RunLedger } from '../state/runLedger';
 import { describeMissingTaskId, describeNotSentAgain } from '../transport/failures';
+import { checkStorage, connectStorage, uploadMedia, type Storage, type UploadedMedia } from '../storage/upload';
 import { connectFarmApi, type FarmApi } from '../transport/request';
 import { preparePost, type Callback } from './body';
 import { apiFailureError, asNodeError, errorItemJson, invalidFieldsError, withPostedSoFar } from './errors';
@@ -38,6 +41,7 @@ export async function postItems(ctx: IExecuteFunctions, callback: Callback): Pro
 			team: api.team,
 		},
 		callback,
+		storage: once(async () => await connectStorage(ctx)),
 	};
 	const results: INodeExecutionData[] = [];
 	const posted: Array<{ itemIndex: number; taskId: string }> = [];
@@ -62,6 +66,22 @@ interface RunContext {
 	farmIsPrivate: boolean;
 	guards: { history: PostHistory; claims: ClaimStore; team: string };
 	callback: Callback;
+	/** The storage credential, read when the first item with binary media needs it. */
+	storage: () => Promise<Storage>;
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+	let made: Promise<T> | undefined;
+	return async () => await (made ??= make());
+}
+
+/** The item's binary data through n8n's helpers: a Buffer in memory mode, streams in filesystem mode. */
+function binaryAccess(ctx: IExecuteFunctions, itemIndex: number): BinaryAccess {
+	return {
+		binary: ctx.getInputData()[itemIndex].binary,
+		readBuffer: async (name) => await ctx.helpers.getBinaryDataBuffer(itemIndex, name),
+		openStream: async (id) => await ctx.helpers.getBinaryStream(id),
+	};
 }
 
 async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject> {
@@ -76,8 +96,23 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 	});
 	if (!prepared.ok) throw invalidFieldsError(ctx.getNode(), prepared.issues, itemIndex);
 
+	// Binary media: the files and the storage are checked before anything is uploaded or posted.
+	let media: { file: BinaryMedia; storage: Storage } | undefined;
+	if (input.mediaSource === 'binaryFile') {
+		const { body } = prepared.post;
+		const read = await readBinaryMedia(binaryAccess(ctx, itemIndex), body.media_type, input.binaryProperties ?? []);
+		if (!read.ok) throw invalidFieldsError(ctx.getNode(), read.issues, itemIndex);
+		const storage = await run.storage();
+		const issues = checkStorage(storage, { farmIsPrivate, now: new Date(), scheduledAt: scheduledDate(body.execute_at) });
+		if (issues.length > 0) throw invalidFieldsError(ctx.getNode(), issues, itemIndex);
+		media = { file: read.media, storage };
+		// Its link changes with every upload: the duplicate guard compares the content.
+		prepared.post.mediaIdentity = `sha256:${read.media.sha256}`;
+		prepared.post.mediaField = binaryFieldLabel(body.media_type);
+	}
+
 	// The generated reference and a relative schedule change between attempts; the post does not.
-	const key = ledgerKey(itemIndex, { ...prepared.post.body, webhook_url: undefined, execute_at: undefined, ref: input.postRef });
+	const key = ledgerKey(itemIndex, { ...prepared.post.body, webhook_url: undefined, execute_at: undefined, ref: input.postRef, media: prepared.post.mediaIdentity });
 	const earlier = ledger.get(key);
 	if (earlier?.state === 'posted') {
 		const notes = [...((earlier.result.notes as string[]) ?? []), 'Not sent again: an earlier attempt of this run posted it.'];
@@ -89,11 +124,23 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 
 	const reserved = await reservePost(prepared.post, run.guards, input.guards, Date.now());
 	if (!reserved.ok) throw invalidFieldsError(ctx.getNode(), [reserved.issue], itemIndex);
-	const { post, reservation } = reserved;
+	const { reservation } = reserved;
+	let { post } = reserved;
 
 	let sent = false;
 	try {
-		if (input.guards.preflight) {
+		let uploaded: UploadedMedia | undefined;
+		if (media) {
+			// After the reservation, so an overlapping duplicate is refused before anything is uploaded.
+			// The cadence guard may have moved the post: the link must still cover it.
+			const scheduledAt = scheduledDate(post.body.execute_at);
+			const issues = checkStorage(media.storage, { farmIsPrivate, now: new Date(), scheduledAt });
+			if (issues.length > 0) throw invalidFieldsError(ctx.getNode(), issues, itemIndex);
+			const upload = await uploadMedia(media.storage, media.file, { reference: post.postRef ?? randomUUID(), now: new Date(), scheduledAt });
+			if (!upload.ok) throw apiFailureError(ctx.getNode(), { ...upload.failure, mayHavePosted: false }, itemIndex);
+			uploaded = upload.uploaded;
+			post = { ...post, body: { ...post.body, media_url: uploaded.url } };
+		} else if (input.guards.preflight) {
 			const problem = await preflightMedia(httpMediaFetch(ctx, input.timeout), post.body.media_url, post.body.media_type, { allowPrivateHosts: farmIsPrivate });
 			if (problem) throw invalidFieldsError(ctx.getNode(), [{ field: 'Media URL', ...problem }], itemIndex);
 		}
@@ -104,7 +151,7 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 			path: '/v1/posts',
 			body: { ...post.body },
 			timeout: input.timeout,
-			secrets: callbackSecrets(post.body.webhook_url),
+			secrets: [...callbackSecrets(post.body.webhook_url), ...(uploaded?.secrets ?? [])],
 			pace: { rule: input.pace, maxRateLimitWaitMs: input.maxRateLimitWaitMs },
 		});
 		if (!outcome.ok) {
@@ -125,6 +172,11 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 			throw apiFailureError(ctx.getNode(), failure, itemIndex);
 		}
 		const result = postResult(post, taskId);
+		if (uploaded) {
+			// The link's signature stays out of the output (and so out of the run ledger).
+			result.media_url = uploaded.safeUrl;
+			result.media = uploaded.output;
+		}
 		ledger.record(key, { state: 'posted', result });
 		reservation.confirm(taskId);
 		return result;
@@ -133,4 +185,8 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 		if (sent) reservation.keepUncertain();
 		else await reservation.release();
 	}
+}
+
+function scheduledDate(executeAt: number | undefined): Date | undefined {
+	return executeAt === undefined ? undefined : new Date(executeAt);
 }

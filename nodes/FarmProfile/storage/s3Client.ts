@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { mapStorageFailure, type StorageFailure } from './s3Errors';
-import { objectUrl, presignUrl, sha256Hex, signRequest, UNSIGNED_PAYLOAD, withoutSignature, type StorageKeys } from './sigv4';
+import { EMPTY_PAYLOAD_SHA256, objectUrl, presignUrl, sha256Hex, signRequest, UNSIGNED_PAYLOAD, withoutSignature, type StorageKeys } from './sigv4';
 import { planLinkExpiry, publicObjectUrl } from './objectKey';
 import type { Problem } from '../posting/checks';
 
@@ -31,13 +31,19 @@ export interface StorageSettings {
 	/** Per request; default 10 minutes (a large video on a slow link). */
 	timeoutMs?: number;
 	ignoreSslIssues?: boolean;
+	/**
+	 * 'client' (default): requests are signed here with the keys. 'transport': the HTTP function signs
+	 * them (the node's httpRequestWithAuthentication with the storage credential, whose authenticate
+	 * signs); requests then carry x-amz-content-sha256 for it to sign. Presigned links are made here either way.
+	 */
+	signing?: 'client' | 'transport';
 }
 
 /** this.helpers.httpRequest, or anything with its contract. */
 export type HttpRequestFunction = (options: IHttpRequestOptions) => Promise<unknown>;
 
-/** A stream of the body; called again if the upload has to be repeated. */
-export type OpenStream = () => AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
+/** A stream of the body (or a promise of one); called again if the upload has to be repeated. */
+export type OpenStream = () => NodeJS.ReadableStream | Promise<NodeJS.ReadableStream> | AsyncIterable<Uint8Array | string>;
 
 export interface PutObjectInput {
 	key: string;
@@ -148,8 +154,8 @@ export async function putObject(http: HttpRequestFunction, settings: StorageSett
 		};
 		if (sha256) headers['x-amz-meta-sha256'] = sha256;
 		if (conditional) headers['if-none-match'] = '*';
-		const signed = signRequest({ method: 'PUT', url, headers, payloadHash, keys: settings.keys, region: settings.region, date: input.now });
-		const body = Buffer.isBuffer(input.body) ? input.body : input.body.open();
+		const signed = requestHeaders(settings, { method: 'PUT', url, headers, payloadHash, date: input.now });
+		const body = Buffer.isBuffer(input.body) ? input.body : await input.body.open();
 		return await send(http, settings, { method: 'PUT', url, headers: signed, body });
 	};
 
@@ -175,9 +181,18 @@ export async function putObject(http: HttpRequestFunction, settings: StorageSett
 	return { ok: false, failure: failureOf(settings, outcome) };
 }
 
+/** The request's headers, signed here, or with the payload hash for the transport to sign. */
+function requestHeaders(
+	settings: StorageSettings,
+	request: { method: string; url: string; headers: Record<string, string>; payloadHash: string; date?: Date },
+): Record<string, string> {
+	if (settings.signing === 'transport') return { ...request.headers, 'x-amz-content-sha256': request.payloadHash };
+	return signRequest({ ...request, keys: settings.keys, region: settings.region });
+}
+
 async function headObject(http: HttpRequestFunction, settings: StorageSettings, key: string, now?: Date) {
 	const url = objectUrl({ endpoint: settings.endpoint, bucket: settings.bucket, key, pathStyle: settings.pathStyle });
-	const signed = signRequest({ method: 'HEAD', url, keys: settings.keys, region: settings.region, date: now });
+	const signed = requestHeaders(settings, { method: 'HEAD', url, headers: {}, payloadHash: EMPTY_PAYLOAD_SHA256, date: now });
 	return await send(http, settings, { method: 'HEAD', url, headers: signed });
 }
 
