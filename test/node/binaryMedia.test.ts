@@ -2,9 +2,15 @@
 // upload to the signature-checking test S3 server (signed by the storage credential's own
 // authenticate, as n8n calls it), and the post to the loopback sandbox farm API.
 
+import 'reflect-metadata';
 import axios from 'axios';
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 import { startS3Server, type S3Server } from '../../dev/s3Server';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
@@ -212,6 +218,77 @@ describe('storage failures: the clear error naming the storage credential, no po
 		expect(`${result.error?.message} ${result.error?.description}`).not.toContain('not-the-secret-key-000');
 		expect(farm.state.posts).toHaveLength(0);
 		expect(s3.objects.size).toBe(0);
+	});
+});
+
+describe("n8n's filesystem binary mode: the files are streamed, never read whole", () => {
+	// A binary data manager for the mode "testfs": ids are paths of files on disk, read as streams
+	// of 64 KiB. n8n's own helpers (getBinaryStream → BinaryDataService) reach it as they reach the
+	// filesystem manager; getAsBuffer is counted, and must not be called.
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-binary-'));
+	let buffersRead = 0;
+	let streamsOpened = 0;
+	beforeAll(() => {
+		const service = Container.get(BinaryDataService) as unknown as { managers: Record<string, unknown> };
+		service.managers.testfs = {
+			getAsStream: async (file: string) => {
+				streamsOpened++;
+				return fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+			},
+			getAsBuffer: async (file: string) => {
+				buffersRead++;
+				return fs.readFileSync(file);
+			},
+		};
+	});
+	afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+	beforeEach(() => {
+		buffersRead = 0;
+		streamsOpened = 0;
+	});
+
+	function onDisk(name: string, data: Buffer, mimeType: string) {
+		const file = path.join(dir, name);
+		fs.writeFileSync(file, data);
+		return { data: 'testfs', id: `testfs:${file}`, mimeType, fileName: name, fileSize: String(data.length) };
+	}
+
+	it('streams a video (moov after a large mdat) to the storage', async () => {
+		const file = makeMp4(30, { moovAtEnd: true, mdatBytes: 3 * 1024 * 1024 });
+		const result = await run('video', { data: onDisk('big.mp4', file, 'video/mp4') });
+		expect(result.error).toBeUndefined();
+		const [stored] = [...s3.objects.values()];
+		expect(stored.body!.equals(file)).toBe(true);
+		expect(result.output[0].media).toEqual(expect.objectContaining({ size: file.length, sha256: sha(file) }));
+		expect(buffersRead).toBe(0);
+		expect(streamsOpened).toBe(3); // hash, movie header, upload
+	});
+
+	it('streams a slideshow zip written from slides on disk (and one in memory)', async () => {
+		const files = [jpeg(1), jpeg(2), jpeg(3)];
+		const inMemory = await run('slideshow', slides(...files));
+		const memoryZip = [...s3.objects.values()][0].body!;
+		s3.objects.clear();
+		farm.reset();
+
+		const result = await run('slideshow', {
+			data: onDisk('a.jpg', files[0], 'image/jpeg'),
+			data_1: binaryFile(files[1], 'b.jpg', 'image/jpeg'),
+			data_2: onDisk('c.jpg', files[2], 'image/jpeg'),
+		});
+		expect(inMemory.error).toBeUndefined();
+		expect(result.error).toBeUndefined();
+		expect(buffersRead).toBe(0);
+		const [stored] = [...s3.objects.values()];
+		// The same slides make the same zip, in memory or streamed.
+		expect(stored.body!.equals(memoryZip)).toBe(true);
+		expect(farm.state.posts).toHaveLength(1);
+	});
+
+	it('refuses a PNG on disk by its bytes, before uploading', async () => {
+		const result = await run('slideshow', { data: onDisk('x.jpg', png, 'image/jpeg') });
+		expect(result.error?.message).toMatch(/is a PNG image, not a JPEG/);
+		expectNothingUploadedOrPosted();
 	});
 });
 
