@@ -134,9 +134,10 @@ async function postItem(ctx: IExecuteFunctions, itemIndex: number, run: RunConte
 			// After the reservation, so an overlapping duplicate is refused before anything is uploaded.
 			// The cadence guard may have moved the post: the link must still cover it.
 			const scheduledAt = scheduledDate(post.body.execute_at);
-			const issues = checkStorage(media.storage, { farmIsPrivate, now: new Date(), scheduledAt });
+			const now = new Date();
+			const issues = checkStorage(media.storage, { farmIsPrivate, now, scheduledAt });
 			if (issues.length > 0) throw invalidFieldsError(ctx.getNode(), issues, itemIndex);
-			const upload = await uploadMedia(media.storage, media.file, { reference: post.postRef ?? randomUUID(), now: new Date(), scheduledAt });
+			const upload = await uploadMedia(media.storage, media.file, { reference: post.postRef ?? randomUUID(), now, scheduledAt });
 			if (!upload.ok) throw apiFailureError(ctx.getNode(), { ...upload.failure, mayHavePosted: false }, itemIndex);
 			uploaded = upload.uploaded;
 			post = { ...post, body: { ...post.body, media_url: uploaded.url } };
