@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { startS3Server, type S3Server } from '../../dev/s3Server';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeMp4 } from '../../dev/sandbox/media';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { FarmProfileStorageApi } from '../../credentials/FarmProfileStorageApi.credentials';
 import { binaryFile, ONLY_THE_POST, resolveCredentialTest, runFarmProfileNode, type RunOptions } from '../harness/runWorkflow';
 
@@ -30,7 +31,7 @@ const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 let farm: FarmSandbox;
 let s3: S3Server;
-let storage: Record<string, unknown>;
+let storage: ICredentialDataDecryptedObject;
 beforeAll(async () => {
 	farm = await createFarmSandbox({ apiKeys: [API_KEY, GUARD_KEY], callbackDelayMs: 600_000 }).start();
 	s3 = await startS3Server();
@@ -319,7 +320,7 @@ describe('storage credential', () => {
 		expect(Object.keys(byName)).toEqual(['endpoint', 'region', 'bucket', 'accessKeyId', 'secretAccessKey', 'sessionToken', 'forcePathStyle', 'pathPrefix', 'publicBaseUrl']);
 	});
 
-	async function test(data: Record<string, unknown>) {
+	async function test(data: ICredentialDataDecryptedObject) {
 		const request = await resolveCredentialTest(data, 'farmProfileStorageApi');
 		const response = await axios.request({ method: request.method, url: request.url, headers: request.headers as Record<string, string>, validateStatus: () => true });
 		return { request, status: response.status };

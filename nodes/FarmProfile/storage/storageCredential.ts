@@ -54,7 +54,9 @@ function payloadHashOf(options: IHttpRequestOptions, headers: Record<string, str
  */
 export function signForTransport(data: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
 	const credential = readStorageCredential(data);
-	const url = new URL(options.url, options.baseURL || undefined);
+	// Joined as n8n's HTTP client (axios) joins them: a relative url is appended to baseURL's path.
+	const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(options.url) || !options.baseURL;
+	const url = new URL(absolute ? options.url : `${options.baseURL!.replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}`);
 	for (const [name, value] of Object.entries((options.qs ?? {}) as IDataObject)) {
 		if (value !== undefined && value !== null) url.searchParams.append(name, String(value));
 	}
