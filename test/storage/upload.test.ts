@@ -147,3 +147,21 @@ describe('uploadMedia', () => {
 		expect(JSON.stringify(result.failure)).not.toContain('the-wrong-secret-123');
 	});
 });
+
+describe('signForTransport: which headers are signed', () => {
+	it('signs x-amz-*, If-None-Match and, with a body, Content-Type and Content-Length; others go along unsigned', () => {
+		const withBody = signForTransport(data, {
+			method: 'PUT',
+			url: `${server.endpoint}/farm-media/k`,
+			body: Buffer.from('x'),
+			headers: { 'Content-Type': 'video/mp4', 'content-length': '1', 'if-none-match': '*', 'x-amz-meta-sha256': 'ab', accept: 'application/json' },
+		}).headers as Record<string, string>;
+		expect(withBody.authorization).toMatch(/SignedHeaders=content-length;content-type;host;if-none-match;x-amz-content-sha256;x-amz-date;x-amz-meta-sha256,/);
+		expect(withBody.accept).toBe('application/json');
+
+		// n8n's credential test may carry a Content-Type on a HEAD without a body: not signed, so a client dropping it does no harm.
+		const head = signForTransport(data, { method: 'HEAD', url: `${server.endpoint}/farm-media/`, headers: { 'content-type': 'application/json' } }).headers as Record<string, string>;
+		expect(head.authorization).toMatch(/SignedHeaders=host;x-amz-content-sha256;x-amz-date,/);
+		expect(head['content-type']).toBe('application/json');
+	});
+});

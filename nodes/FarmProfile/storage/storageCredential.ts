@@ -64,15 +64,24 @@ export function signForTransport(data: ICredentialDataDecryptedObject, options: 
 	for (const [name, value] of Object.entries((options.headers ?? {}) as IDataObject)) {
 		if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
 	}
+	// Signed: what S3 needs signed (x-amz-*) and what the upload depends on. Other headers go along
+	// unsigned: an HTTP client may drop or rewrite them (e.g. a Content-Type without a body).
+	const hasBody = options.body !== undefined && options.body !== null && options.body !== '';
+	const toSign: Record<string, string> = {};
+	const unsigned: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers)) {
+		const signable = name.startsWith('x-amz-') || name === 'if-none-match' || name === 'content-md5' || (hasBody && (name === 'content-type' || name === 'content-length'));
+		(signable ? toSign : unsigned)[name] = value;
+	}
 	const signed = signRequest({
 		method: options.method ?? 'GET',
 		url: url.toString(),
-		headers,
+		headers: toSign,
 		payloadHash: payloadHashOf(options, headers),
 		keys: credential.keys,
 		region: credential.region,
 	});
 	// Host is set by the HTTP client from the URL; sending it twice would confuse some servers.
 	delete signed.host;
-	return { ...options, url: url.toString(), baseURL: undefined, qs: undefined, headers: signed };
+	return { ...options, url: url.toString(), baseURL: undefined, qs: undefined, headers: { ...unsigned, ...signed } };
 }
