@@ -22,6 +22,7 @@ import { binaryFile, ONLY_THE_POST, resolveCredentialTest, runFarmProfileNode, t
 const API_KEY = 'sk-binary-7d1e2f3a4b5c';
 /** The guards remember per team key across runs: the duplicate test has a key of its own. */
 const GUARD_KEY = 'sk-binary-guard-9e8d7c6b';
+const RELEASE_KEY = 'sk-binary-release-5a4b3c2d';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!.profile_id;
 const DAY = 24 * 3_600_000;
 
@@ -33,7 +34,7 @@ let farm: FarmSandbox;
 let s3: S3Server;
 let storage: ICredentialDataDecryptedObject;
 beforeAll(async () => {
-	farm = await createFarmSandbox({ apiKeys: [API_KEY, GUARD_KEY], callbackDelayMs: 600_000 }).start();
+	farm = await createFarmSandbox({ apiKeys: [API_KEY, GUARD_KEY, RELEASE_KEY], callbackDelayMs: 600_000 }).start();
 	s3 = await startS3Server();
 	storage = {
 		endpoint: s3.endpoint,
@@ -308,6 +309,25 @@ describe('duplicate guard for binary media', () => {
 		const other = await run('video', { data: video(21) }, { options: guarded }, { staticData, credentials });
 		expect(other.error).toBeUndefined();
 		expect(farm.state.posts).toHaveLength(2);
+	});
+});
+
+describe('a failed upload frees the reservation', () => {
+	it('the same file posts once the storage works again (the failed try is not counted as posted)', async () => {
+		const staticData = {};
+		const guarded = { requestsPerMinute: 0, preflight: false, maxPostsPerDay: 0, duplicateWindowHours: 24 };
+		const credentials = { apiKey: RELEASE_KEY, baseUrl: farm.url };
+		const failed = await run('video', { data: video(33) }, { options: guarded }, { staticData, credentials, storageCredentials: { ...storage, secretAccessKey: 'wrong-secret-0000' } });
+		expect(failed.error?.message).toMatch(/rejected the request signature/);
+		const retried = await run('video', { data: video(33) }, { options: guarded }, { staticData, credentials });
+		expect(retried.error).toBeUndefined();
+		expect(farm.state.posts).toHaveLength(1);
+	});
+
+	it('with Continue On Fail, the item carries the storage error and its code, marked as not posted', async () => {
+		const result = await run('video', { data: video() }, {}, { continueOnFail: true, storageCredentials: { ...storage, bucket: 'gone' } });
+		expect(result.output).toEqual([expect.objectContaining({ error: expect.stringMatching(/has no bucket "gone"/), code: 'NoSuchBucket', may_have_posted: false })]);
+		expect(farm.state.posts).toHaveLength(0);
 	});
 });
 
