@@ -169,6 +169,18 @@ describe('Media Source: Binary File', () => {
 	});
 });
 
+describe('Post and Wait for Publish with a file', () => {
+	it('uploads, posts the link, and waits; the stored waiting execution holds no link signature', async () => {
+		const result = await run('video', { data: video() }, { operation: 'sendAndWait', isLive: true, webhookUrl: undefined });
+		expect(result.error).toBeUndefined();
+		expect(result.run.status).toBe('waiting');
+		const signature = new URL(String(farm.state.posts[0].body.media_url)).searchParams.get('X-Amz-Signature')!;
+		expect(signature).toMatch(/^[0-9a-f]{64}$/);
+		expect(JSON.stringify(result.run)).not.toContain(signature);
+		expect(result.output[0]).toMatchObject({ task_id: farm.state.posts[0].task_id, media: expect.objectContaining({ source: 'binary' }) });
+	});
+});
+
 describe('checked before anything is uploaded or posted', () => {
 	it.each([
 		['a PNG slide', () => run('slideshow', { data: binaryFile(jpeg(1), 'a.jpg', 'image/jpeg'), data_1: binaryFile(png, 'b.jpg', 'image/jpeg') }), /Input Binary Fields "data_1" \(slide 2\) is a PNG image, not a JPEG/, /convert it with the Edit Image node to JPEG/],

@@ -17,6 +17,10 @@
 //   generic text for that code, so ours carries `failureCode`;
 // - actions/fields.ts: the waiting operation's value is n8n's SEND_AND_WAIT_OPERATION
 //   (`sendAndWait`), for which n8n verifies resume signatures;
+// - storage/upload.ts: httpRequestWithAuthentication wraps a network error in a NodeApiError whose
+//   cause is the original error (with its code);
+// - media/binaryMedia.ts: getBinaryStream hands out a Node Readable, whose class makes the streamed
+//   zip body;
 // - actions/router.ts: n8n adds a "Custom API Call" operation (`__CUSTOM_API_CALL__`) to nodes whose
 //   credential has generic authentication.
 
