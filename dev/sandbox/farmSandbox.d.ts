@@ -6,10 +6,33 @@ export interface SandboxProfile {
 	tiktok_username: string;
 }
 
+/** What the sandbox downloaded from media_url when verifyMedia is on. */
+export interface SandboxMedia {
+	status: number;
+	size: number;
+	sha256: string;
+	content_type: string | null;
+	/** How many redirects were followed. */
+	redirects: number;
+	kind: 'mp4' | 'zip';
+	/** Slideshows: the zip's entries, in order. */
+	entries?: Array<{ name: string; size: number }>;
+}
+
 export interface SandboxPost {
 	task_id: string;
 	body: Record<string, unknown>;
 	received_at: string;
+	/** Set when verifyMedia is on. */
+	media?: SandboxMedia;
+}
+
+export interface SandboxMediaDownload {
+	url: string;
+	status: number | null;
+	size: number | null;
+	error: string | null;
+	redirects: string[];
 }
 
 export interface SandboxCallback {
@@ -39,6 +62,8 @@ export interface SandboxOptions {
 	retryAfter?: boolean;
 	callbackDelayMs?: number;
 	allowHttpLoopback?: boolean;
+	/** Download media_url on each post and refuse (422) what the farm could not fetch or read. Default false. */
+	verifyMedia?: boolean;
 	log?: (line: string) => void;
 }
 
@@ -46,7 +71,7 @@ export interface FarmSandbox {
 	readonly url: string;
 	/** The options in force; callbackDelayMs may be changed between posts. */
 	config: Required<Omit<SandboxOptions, 'rateLimit'>> & { rateLimit: { limit: number; windowMs: number } };
-	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown }>; callbacks: SandboxCallback[]; records: Array<{ at: string; body: any }>; mediaRequests: Array<{ method: string; name: string; range: string | null }>; requests: number };
+	state: { posts: SandboxPost[]; rejected: Array<{ status: number; body: unknown; detail?: Array<{ loc: string[]; msg: string; type: string }> }>; callbacks: SandboxCallback[]; records: Array<{ at: string; body: any }>; mediaRequests: Array<{ method: string; name: string; range: string | null }>; mediaDownloads: SandboxMediaDownload[]; requests: number };
 	start(): Promise<FarmSandbox>;
 	stop(): Promise<void>;
 	injectFault(fault: SandboxFault): void;

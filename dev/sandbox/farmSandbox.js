@@ -9,6 +9,7 @@ const crypto = require('node:crypto');
 const { makeMp4, makeZip } = require('./media');
 const http = require('node:http');
 const https = require('node:https');
+const zlib = require('node:zlib');
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -33,13 +34,20 @@ const DEFAULTS = {
 	callbackDelayMs: 2_000,
 	/** Whether plain http:// URLs to loopback hosts are accepted (n8n runs on loopback in tests). */
 	allowHttpLoopback: true,
+	/**
+	 * Download media_url on POST /v1/posts as the farm's phone would (GET, redirects followed) and
+	 * refuse with 422 what it cannot fetch or read: a video must be an MP4 (ftyp at offset 4), a
+	 * slideshow a zip of exactly slide-1.jpg, slide-2.jpg, … each a JPEG by its bytes. Off by default:
+	 * many tests post example URLs nobody serves.
+	 */
+	verifyMedia: false,
 	log: () => {},
 };
 
 function createFarmSandbox(options = {}) {
 	const config = { ...DEFAULTS, ...options, rateLimit: { ...DEFAULTS.rateLimit, ...options.rateLimit } };
 	const profiles = new Map(config.profiles.map((profile) => [profile.profile_id, { ...profile }]));
-	const state = { posts: [], rejected: [], callbacks: [], records: [], mediaRequests: [], requests: 0 };
+	const state = { posts: [], rejected: [], callbacks: [], records: [], mediaRequests: [], mediaDownloads: [], requests: 0 };
 	const faults = [];
 	// Files served at /_media/<name>, standing in for the user's CDN (the playground's sample media).
 	const media = new Map([
@@ -102,7 +110,7 @@ function createFarmSandbox(options = {}) {
 		return send(res, 200, { sources: all.slice(0, limit), has_more: all.length > limit, next_cursor: null });
 	}
 
-	function createPost(raw, res, fault) {
+	async function createPost(raw, res, fault) {
 		let body;
 		try {
 			body = JSON.parse(raw.toString('utf8'));
@@ -123,8 +131,18 @@ function createFarmSandbox(options = {}) {
 			state.rejected.push({ status: 409, body });
 			return send(res, 409, { detail: `Farm profile is not ready (status: ${profile.status})` });
 		}
+		let media;
+		if (config.verifyMedia) {
+			const verdict = await verifyMedia(body.media_url, body.media_type);
+			if (verdict.error) {
+				const detail = [{ loc: ['body', 'media_url'], msg: verdict.error, type: 'value_error' }];
+				state.rejected.push({ status: 422, body, detail });
+				return send(res, 422, { detail });
+			}
+			media = verdict.media;
+		}
 		const taskId = `task_${String(++taskCounter).padStart(5, '0')}_${crypto.randomBytes(3).toString('hex')}`;
-		const post = { task_id: taskId, body, received_at: new Date().toISOString() };
+		const post = { task_id: taskId, body, received_at: new Date().toISOString(), ...(media ? { media } : {}) };
 		state.posts.push(post);
 		scheduleCallback(post, profile);
 		// A 502 after queuing: the post goes up although the client sees a failure (the API reference's warning).
@@ -161,6 +179,82 @@ function createFarmSandbox(options = {}) {
 			else if (body.execute_at <= Date.now()) fail('execute_at', 'execute_at must be in the future', 'value_error');
 		}
 		return errors;
+	}
+
+	/**
+	 * What the farm's phone does with media_url: downloads it whole and opens it. Resolves with
+	 * { media } (what was fetched) or { error } (the 422 message).
+	 */
+	async function verifyMedia(mediaUrl, mediaType) {
+		const download = { url: mediaUrl, status: null, size: null, error: null, redirects: [] };
+		state.mediaDownloads.push(download);
+		let fetched;
+		try {
+			fetched = await download_(mediaUrl, download.redirects);
+		} catch (error) {
+			download.error = error.message;
+			return { error: `media_url could not be downloaded: ${error.message}` };
+		}
+		download.status = fetched.status;
+		download.size = fetched.body.length;
+		if (fetched.status !== 200) return { error: `media_url could not be downloaded: HTTP ${fetched.status}` };
+		const data = fetched.body;
+		const media = {
+			status: fetched.status,
+			size: data.length,
+			sha256: crypto.createHash('sha256').update(data).digest('hex'),
+			content_type: fetched.contentType,
+			redirects: download.redirects.length,
+		};
+		if (mediaType === 'video') {
+			if (data.length < 8 || data.toString('latin1', 4, 8) !== 'ftyp') {
+				return { error: 'media_url is not an MP4 video: no ftyp box at the start of the file' };
+			}
+			return { media: { ...media, kind: 'mp4' } };
+		}
+		const zip = readZip(data);
+		if (zip.error) return { error: `media_url is not a readable zip archive: ${zip.error}` };
+		const names = zip.entries.map((entry) => entry.name);
+		const expected = names.map((_, index) => `slide-${index + 1}.jpg`);
+		if (names.length === 0 || names.join('\n') !== expected.join('\n')) {
+			return { error: `media_url must hold slide-1.jpg, slide-2.jpg, … in order; it holds ${names.length ? names.join(', ') : 'nothing'}` };
+		}
+		for (const entry of zip.entries) {
+			if (entry.data.length < 3 || entry.data[0] !== 0xff || entry.data[1] !== 0xd8 || entry.data[2] !== 0xff) {
+				return { error: `media_url holds ${entry.name}, which is not a JPEG image` };
+			}
+		}
+		return { media: { ...media, kind: 'zip', entries: zip.entries.map((entry) => ({ name: entry.name, size: entry.data.length })) } };
+	}
+
+	/** GET, following up to 5 redirects; the whole body. */
+	function download_(target, redirects) {
+		return new Promise((resolve, reject) => {
+			let url;
+			try {
+				url = new URL(target);
+			} catch {
+				return reject(new Error('not a URL'));
+			}
+			if (url.protocol !== 'http:' && url.protocol !== 'https:') return reject(new Error(`unsupported scheme ${url.protocol}`));
+			const client = url.protocol === 'https:' ? https : http;
+			const req = client.get(url, { timeout: 15_000, headers: { 'User-Agent': 'farm-phone-sandbox/1.0' } }, (res) => {
+				const location = res.headers.location;
+				if ([301, 302, 303, 307, 308].includes(res.statusCode) && location) {
+					res.resume();
+					if (redirects.length >= 5) return reject(new Error('too many redirects'));
+					const next = new URL(location, url).toString();
+					redirects.push(next);
+					return download_(next, redirects).then(resolve, reject);
+				}
+				const chunks = [];
+				res.on('data', (chunk) => chunks.push(chunk));
+				res.on('end', () => resolve({ status: res.statusCode, contentType: res.headers['content-type'] ?? null, body: Buffer.concat(chunks) }));
+				res.on('error', reject);
+			});
+			req.on('timeout', () => req.destroy(new Error('timed out')));
+			req.on('error', reject);
+		});
 	}
 
 	function acceptableUrl(value) {
@@ -321,6 +415,7 @@ function createFarmSandbox(options = {}) {
 			state.callbacks.length = 0;
 			state.records.length = 0;
 			state.mediaRequests.length = 0;
+			state.mediaDownloads.length = 0;
 			state.requests = 0;
 			faults.length = 0;
 			windows.clear();
@@ -358,6 +453,46 @@ function createFarmSandbox(options = {}) {
 		},
 	};
 	return api;
+}
+
+/**
+ * The entries of a zip (central directory, then each local header), their bytes inflated when
+ * deflated. { entries: [{ name, data }] } or { error }.
+ */
+function readZip(data) {
+	let end = -1;
+	for (let at = data.length - 22; at >= Math.max(0, data.length - 22 - 65_535); at--) {
+		if (data.readUInt32LE(at) === 0x06054b50) {
+			end = at;
+			break;
+		}
+	}
+	if (end === -1) return { error: 'no end of central directory' };
+	const count = data.readUInt16LE(end + 10);
+	let at = data.readUInt32LE(end + 16);
+	const entries = [];
+	try {
+		for (let n = 0; n < count; n++) {
+			if (data.readUInt32LE(at) !== 0x02014b50) return { error: 'broken central directory' };
+			const method = data.readUInt16LE(at + 10);
+			const compressed = data.readUInt32LE(at + 20);
+			const nameLength = data.readUInt16LE(at + 28);
+			const extraLength = data.readUInt16LE(at + 30);
+			const commentLength = data.readUInt16LE(at + 32);
+			const local = data.readUInt32LE(at + 42);
+			const name = data.toString('utf8', at + 46, at + 46 + nameLength);
+			at += 46 + nameLength + extraLength + commentLength;
+			if (data.readUInt32LE(local) !== 0x04034b50) return { error: `no local header for ${name}` };
+			const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+			const stored = data.subarray(start, start + compressed);
+			if (method === 0) entries.push({ name, data: stored });
+			else if (method === 8) entries.push({ name, data: zlib.inflateRawSync(stored) });
+			else return { error: `${name} uses compression method ${method}` };
+		}
+	} catch (error) {
+		return { error: error.message };
+	}
+	return { entries };
 }
 
 function send(res, status, body, headers = {}) {
