@@ -1,45 +1,109 @@
 'use strict';
 // `npm start`: the playground. Builds the package, prepares real n8n 2.x (cached), starts the
-// sandbox farm API and n8n on loopback with the package loaded the way users get it, imports the
-// example workflows and a credential pointing at the sandbox, and prints where to click.
-// Ctrl-C stops everything.
+// sandbox farm API, a test S3-compatible storage (dev/s3Server.js, which checks signatures) and n8n
+// on loopback with the package loaded the way users get it, imports the example workflows, a
+// credential pointing at the sandbox and a storage credential pointing at the test storage, and
+// prints where to click. Ctrl-C stops everything.
 //
-// Environment: FARM_N8N_PORT (5678), FARM_SANDBOX_PORT (4010), FARM_N8N_MAJOR (2; 1 for n8n 1.x),
+// Environment: FARM_N8N_PORT (5678), FARM_SANDBOX_PORT (4010), FARM_S3_PORT (4020),
+// FARM_N8N_MAJOR (2; 1 for n8n 1.x),
 // FARM_PLAYGROUND_DIR (.playground, kept between runs so your edits survive a restart),
 // FARM_SKIP_BUILD=1 (use the dist/ that is there).
 
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 const { createFarmSandbox } = require('../dev/sandbox/farmSandbox');
+const { startS3Server } = require('../dev/s3Server');
 const { N8nInstance, packPackage, OWNER } = require('../dev/n8nInstance');
 
 const ROOT = path.join(__dirname, '..');
 const N8N_PORT = Number(process.env.FARM_N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.FARM_SANDBOX_PORT ?? 4010);
+const S3_PORT = Number(process.env.FARM_S3_PORT ?? 4020);
 const MAJOR = Number(process.env.FARM_N8N_MAJOR ?? 2);
 const PLAYGROUND = path.resolve(process.env.FARM_PLAYGROUND_DIR ?? path.join(ROOT, '.playground'));
 const API_KEY = 'sandbox-key';
 const CREDENTIAL = { id: 'farmPlaygrndCrd1', name: 'Farm Profile API (sandbox)' };
+// The test storage: a bucket and a key pair of the playground's own (path style, as for MinIO).
+const STORAGE = {
+	id: 'farmPlaygrndS3C1',
+	name: 'Farm Profile Storage (playground S3)',
+	region: 'us-east-1',
+	bucket: 'playground-media',
+	accessKeyId: 'AKIAPLAYGROUND000001',
+	secretAccessKey: 'playground/secret+KEY0123456789abcdefgh',
+	pathPrefix: 'farm/uploads',
+};
 // The example workflows are written for the default ports; other ports are substituted on import.
 const EXAMPLE_N8N = 'http://127.0.0.1:5678';
 const EXAMPLE_SANDBOX = 'http://127.0.0.1:4010';
+const EXAMPLE_S3 = 'http://127.0.0.1:4020';
 
 function say(line) {
 	process.stdout.write(`[playground] ${line}\n`);
 }
 
-function exampleWorkflows(n8nUrl, sandboxUrl) {
+function exampleWorkflows(n8nUrl, sandboxUrl, s3Url) {
 	const dir = path.join(ROOT, 'examples');
 	return fs
 		.readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.map((file) =>
 			JSON.parse(
-				fs.readFileSync(path.join(dir, file), 'utf8').split(EXAMPLE_N8N).join(n8nUrl).split(EXAMPLE_SANDBOX).join(sandboxUrl),
+				fs
+					.readFileSync(path.join(dir, file), 'utf8')
+					.split(EXAMPLE_N8N)
+					.join(n8nUrl)
+					.split(EXAMPLE_SANDBOX)
+					.join(sandboxUrl)
+					.split(EXAMPLE_S3)
+					.join(s3Url),
 			),
 		);
+}
+
+/**
+ * The test storage on S3_PORT. dev/s3Server.js listens on a port of its choosing, so a plain TCP
+ * relay on S3_PORT passes the bytes through unchanged: the Host header the client signed
+ * (127.0.0.1:S3_PORT) is what the server checks the signature against.
+ */
+async function startStorage() {
+	const s3 = await startS3Server({
+		port: S3_PORT,
+		region: STORAGE.region,
+		buckets: [STORAGE.bucket],
+		accessKeyId: STORAGE.accessKeyId,
+		secretAccessKey: STORAGE.secretAccessKey,
+	});
+	if (s3.port === S3_PORT) return { url: s3.endpoint, stop: () => s3.close() };
+	const sockets = new Set();
+	const relay = net.createServer((client) => {
+		const upstream = net.connect(s3.port, '127.0.0.1');
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('close', () => sockets.delete(socket));
+			socket.on('error', () => {
+				client.destroy();
+				upstream.destroy();
+			});
+		}
+		client.pipe(upstream).pipe(client);
+	});
+	await new Promise((resolve, reject) => {
+		relay.once('error', reject);
+		relay.listen(S3_PORT, '127.0.0.1', resolve);
+	});
+	return {
+		url: `http://127.0.0.1:${S3_PORT}`,
+		stop: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => relay.close(() => resolve()));
+			await s3.close();
+		},
+	};
 }
 
 async function main() {
@@ -56,6 +120,8 @@ async function main() {
 		log: say,
 	}).start();
 	say(`sandbox farm API on ${sandbox.url} (what it received: ${sandbox.url}/_sandbox/state)`);
+	const storage = await startStorage();
+	say(`test S3 storage on ${storage.url} (bucket ${STORAGE.bucket}, signatures checked)`);
 
 	say(`preparing n8n ${MAJOR}.x (installed once into a cache; the first time takes about 6 minutes)`);
 	const userFolder = path.join(PLAYGROUND, `n8n-${MAJOR}`);
@@ -67,16 +133,35 @@ async function main() {
 	const stop = async () => {
 		if (stopping) return;
 		stopping = true;
-		say('stopping n8n and the sandbox');
+		say('stopping n8n, the sandbox and the test storage');
 		await n8n.stop();
 		await sandbox.stop();
+		await storage.stop();
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 
-	await n8n.importCredentials([{ ...CREDENTIAL, type: 'farmProfileApi', data: { apiKey: API_KEY, baseUrl: sandbox.url } }]);
-	const workflows = exampleWorkflows(n8n.baseUrl, sandbox.url);
+	await n8n.importCredentials([
+		{ ...CREDENTIAL, type: 'farmProfileApi', data: { apiKey: API_KEY, baseUrl: sandbox.url } },
+		{
+			id: STORAGE.id,
+			name: STORAGE.name,
+			type: 'farmProfileStorageApi',
+			data: {
+				endpoint: storage.url,
+				region: STORAGE.region,
+				bucket: STORAGE.bucket,
+				accessKeyId: STORAGE.accessKeyId,
+				secretAccessKey: STORAGE.secretAccessKey,
+				sessionToken: '',
+				forcePathStyle: true,
+				pathPrefix: STORAGE.pathPrefix,
+				publicBaseUrl: '',
+			},
+		},
+	]);
+	const workflows = exampleWorkflows(n8n.baseUrl, sandbox.url, storage.url);
 	await n8n.importWorkflows(workflows);
 	const trigger = workflows.find((workflow) => workflow.nodes.some((node) => node.type.endsWith('.farmProfileTrigger')));
 	await n8n.activate(trigger.id);
@@ -95,6 +180,9 @@ async function main() {
 	say(`  sandbox calls back, "${trigger.name}" runs, and both records appear at ${sandbox.url}/_sandbox/state`);
 	say(`  "${named('farmExampleWait1')}": the same in one execution, which waits`);
 	say('  for the callback and goes on with the live link');
+	say(`  "${named('farmExampleBin01')}": a file made in the workflow (here the sandbox's`);
+	say(`  sample MP4) is uploaded to the test storage (${storage.url}, bucket ${STORAGE.bucket}) and the farm`);
+	say('  gets a presigned link to it; the last step shows the bucket, key and link expiry');
 	say('  Ctrl-C stops everything');
 }
 

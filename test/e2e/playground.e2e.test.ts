@@ -1,10 +1,14 @@
 // `npm start` as a new user meets it: the playground comes up, the example posting workflow runs in
-// real n8n, the sandbox calls back and the example trigger workflow records the live post.
+// real n8n, the sandbox calls back and the example trigger workflow records the live post; the
+// binary example uploads a file to the playground's test storage and the farm gets a working link.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 const { N8nInstance, freePort } = require('../../dev/n8nInstance');
 
@@ -15,16 +19,19 @@ let output = '';
 let dir: string;
 let n8nPort: number;
 let sandboxPort: number;
+let s3Port: number;
 
 beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'farm-playground-'));
 	n8nPort = await freePort();
 	sandboxPort = await freePort();
+	s3Port = await freePort();
 	playground = spawn(process.execPath, [join(__dirname, '..', '..', 'scripts', 'start.js')], {
 		env: {
 			...process.env,
 			FARM_N8N_PORT: String(n8nPort),
 			FARM_SANDBOX_PORT: String(sandboxPort),
+			FARM_S3_PORT: String(s3Port),
 			FARM_PLAYGROUND_DIR: dir,
 			FARM_SKIP_BUILD: '1', // the test run built dist/ already
 		},
@@ -58,6 +65,8 @@ async function sandboxState() {
 
 it('tells the user where to open n8n and how to log in', () => {
 	expect(output).toContain(`ready: open http://127.0.0.1:${n8nPort}`);
+	expect(output).toContain(`test S3 storage on http://127.0.0.1:${s3Port}`);
+	expect(output).toContain('"Farm Profile: generate a video, then post the file"');
 	expect(output).toMatch(/log in as \S+@\S+ \/ \S+/);
 });
 
@@ -105,10 +114,67 @@ it('runs the wait example: post, wait in the same execution, go on with the live
 	]);
 });
 
+it('runs the binary example: the generated file is uploaded to the test storage and the farm gets a working link', async () => {
+	const cli = await N8nInstance.create({ major: 2, userFolder: join(dir, 'n8n-2'), port: n8nPort });
+	const result = await cli.execute('farmExampleBin01');
+	if (!result.ok) throw new Error(`${result.stdout}\n${result.stderr}`);
+	const runData = result.data?.data?.resultData?.runData ?? {};
+	const posted = runData['Post to Farm Profile']?.[0]?.data?.main?.[0]?.[0]?.json;
+	const shown = runData['Uploaded']?.[0]?.data?.main?.[0]?.[0]?.json;
+	expect(shown).toEqual({
+		task_id: expect.stringMatching(/^task_\w+$/),
+		bucket: 'playground-media',
+		key: expect.stringMatching(/^farm\/uploads\/\d{4}\/\d{2}\/\d{2}\/bin-\d{8}-[0-9a-f]{16}\.mp4$/),
+		size: expect.any(Number),
+		link_expires_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+		post_ref: expect.stringMatching(/^bin-\d{8}$/),
+	});
+
+	// The farm got a presigned link to the test storage, and it serves the generated file.
+	const state = await sandboxState();
+	const post = state.posts.find((p) => p.task_id === shown.task_id);
+	const mediaUrl = String(post?.body.media_url);
+	expect(post?.body).toMatchObject({ profile_id: '7d3e1f20-8a4b-4c6d-9e0f-1a2b3c4d5e6f', media_type: 'video', is_live: false });
+	const link = new URL(mediaUrl);
+	expect(link.origin).toBe(`http://127.0.0.1:${s3Port}`);
+	expect(link.pathname).toBe(`/playground-media/${shown.key}`);
+	expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+	// The signature stays out of n8n's output.
+	expect(JSON.stringify(posted)).not.toContain(link.searchParams.get('X-Amz-Signature'));
+	const sample = Buffer.from(await (await fetch(`http://127.0.0.1:${sandboxPort}/_media/morning-routine.mp4`)).arrayBuffer());
+	const served = await fetch(mediaUrl);
+	expect(served.status).toBe(200);
+	expect(Buffer.from(await served.arrayBuffer()).equals(sample)).toBe(true);
+	expect(shown.size).toBe(sample.length);
+
+	// The storage holds the object under that key: a HEAD signed with the playground's storage key.
+	const signer = new SignatureV4({
+		service: 's3',
+		region: 'us-east-1',
+		sha256: Sha256,
+		uriEscapePath: false,
+		credentials: { accessKeyId: 'AKIAPLAYGROUND000001', secretAccessKey: 'playground/secret+KEY0123456789abcdefgh' },
+	});
+	const host = `127.0.0.1:${s3Port}`;
+	const signed = await signer.sign({
+		method: 'HEAD',
+		protocol: 'http:',
+		hostname: host,
+		path: `/playground-media/${shown.key}`,
+		headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+	});
+	const { host: _host, ...headers } = signed.headers;
+	const head = await fetch(`http://${host}/playground-media/${shown.key}`, { method: 'HEAD', headers });
+	expect(head.status).toBe(200);
+	expect(head.headers.get('content-type')).toBe('video/mp4');
+	expect(Number(head.headers.get('content-length'))).toBe(sample.length);
+});
+
 it('stops everything on Ctrl-C', async () => {
 	const exited = new Promise<number | null>((resolve) => playground.once('exit', resolve));
 	playground.kill('SIGINT');
 	expect(await exited).toBe(0);
 	await expect(fetch(`http://127.0.0.1:${n8nPort}/healthz`)).rejects.toThrow();
 	await expect(fetch(`http://127.0.0.1:${sandboxPort}/_sandbox/state`)).rejects.toThrow();
+	await expect(fetch(`http://127.0.0.1:${s3Port}/`)).rejects.toThrow();
 });
