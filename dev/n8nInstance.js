@@ -144,17 +144,7 @@ class N8nInstance {
 	 */
 	async execute(workflowId, { measureMemory = false } = {}) {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { measureMemory });
-		const lines = result.stdout.split('\n');
-		const start = lines.findIndex((line) => line.startsWith('{'));
-		let data = null;
-		if (start !== -1) {
-			try {
-				data = JSON.parse(lines.slice(start).join('\n'));
-			} catch {
-				data = null;
-			}
-		}
-		return { ok: result.code === 0, data, stdout: result.stdout, stderr: result.stderr, maxRssKb: result.maxRssKb };
+		return { ok: result.code === 0, data: printedRun(result.stdout), stdout: result.stdout, stderr: result.stderr, maxRssKb: result.maxRssKb };
 	}
 
 	/** Starts `n8n start` and returns once it has finished starting up, not just once it listens. */
@@ -276,6 +266,24 @@ class N8nInstance {
 }
 
 const STARTED_LINE = 'Editor is now accessible via';
+
+/**
+ * The run data `n8n execute --rawOutput` prints: JSON indented by two spaces, between a `{` and a
+ * `}` line. n8n 2.x's own log lines (its task runners start and stop alongside) can come before,
+ * after, or in between; they are not indented, so they are left out.
+ */
+function printedRun(stdout) {
+	const lines = stdout.split('\n');
+	const start = lines.indexOf('{');
+	const end = lines.lastIndexOf('}');
+	if (start === -1 || end < start) return null;
+	const json = lines.slice(start, end + 1).filter((line, index, all) => line.startsWith(' ') || index === 0 || index === all.length - 1);
+	try {
+		return JSON.parse(json.join('\n'));
+	} catch {
+		return null;
+	}
+}
 
 /** A pause that never keeps the process alive by itself (several race against a process exit). */
 function sleep(ms) {
