@@ -91,4 +91,58 @@ function triggerWorkflow(id, webhookId, { secretToken = '', recordUrl }) {
 	});
 }
 
-module.exports = { CREDENTIAL_ID, node, credential, postWorkflow, batchPostWorkflow, postOnWebhookWorkflow, postAndWaitWorkflow, triggerWorkflow };
+const STORAGE_CREDENTIAL_ID = 'farmStorageE2e001';
+
+/** A Farm Profile Storage (S3-Compatible) credential; `data` holds its fields (endpoint, region, bucket, keys, …). */
+function storageCredential(data, { id = STORAGE_CREDENTIAL_ID, name = 'Farm Storage (test S3)' } = {}) {
+	return { id, name, type: 'farmProfileStorageApi', data: { sessionToken: '', forcePathStyle: false, pathPrefix: '', publicBaseUrl: '', ...data } };
+}
+
+/**
+ * Manual start → Code making one item per URL → HTTP Request downloading each (Response Format:
+ * File, into `data`) → with several URLs, Aggregate (all item data, Include Binaries: the files
+ * become data, data_1, … on one item) → Farm Profile with Media Source "Binary File".
+ * The way a user gets files from the web onto a post.
+ */
+function downloadAndPostWorkflow(id, { urls, parameters, credentialId = CREDENTIAL_ID, storageCredentialId = STORAGE_CREDENTIAL_ID }) {
+	const code = node('Files to get', 'n8n-nodes-base.code', 2, 120, {
+		jsCode: `return ${JSON.stringify(urls)}.map((url) => ({ json: { url } }));`,
+	});
+	const download = node('Download', 'n8n-nodes-base.httpRequest', 4.2, 240, {
+		url: '={{ $json.url }}',
+		options: { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } },
+	});
+	const aggregate = node('Aggregate', 'n8n-nodes-base.aggregate', 1, 360, {
+		aggregate: 'aggregateAllItemData',
+		destinationFieldName: 'files',
+		options: { includeBinaries: true },
+	});
+	const farm = node('Farm Profile', NODE, 1, 480, { operation: 'post', mediaSource: 'binaryFile', ...parameters }, {
+		credentials: {
+			farmProfileApi: { id: credentialId, name: 'Farm Profile API (sandbox)' },
+			farmProfileStorageApi: { id: storageCredentialId, name: 'Farm Storage (test S3)' },
+		},
+	});
+	const several = urls.length > 1;
+	const connections = {
+		Start: { main: [[{ node: 'Files to get', type: 'main', index: 0 }]] },
+		'Files to get': { main: [[{ node: 'Download', type: 'main', index: 0 }]] },
+		Download: { main: [[{ node: several ? 'Aggregate' : 'Farm Profile', type: 'main', index: 0 }]] },
+	};
+	if (several) connections.Aggregate = { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] };
+	return workflow(id, `Download and post ${id}`, [manualTrigger, code, download, ...(several ? [aggregate] : []), farm], connections);
+}
+
+module.exports = {
+	CREDENTIAL_ID,
+	STORAGE_CREDENTIAL_ID,
+	node,
+	credential,
+	storageCredential,
+	postWorkflow,
+	batchPostWorkflow,
+	postOnWebhookWorkflow,
+	postAndWaitWorkflow,
+	triggerWorkflow,
+	downloadAndPostWorkflow,
+};
