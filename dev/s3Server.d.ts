@@ -35,6 +35,16 @@ export interface S3Server {
 	requests: RecordedRequest[];
 	endpoint: string;
 	virtualHostEndpoint: string;
+	/** The data of a Farm Profile storage credential for this server (path style). */
+	storageCredential(bucket?: string, pathPrefix?: string): {
+		endpoint: string;
+		region: string;
+		bucket: string;
+		accessKeyId: string;
+		secretAccessKey: string;
+		forcePathStyle: boolean;
+		pathPrefix: string;
+	};
 	close(): Promise<void>;
 }
 export function startS3Server(options?: S3ServerOptions): Promise<S3Server>;

@@ -349,6 +349,16 @@ async function startS3Server(options = {}) {
 		endpoint: `http://127.0.0.1:${port}`,
 		/** Endpoint for virtual-hosted style: connect to 127.0.0.1 while sending Host: <bucket>.s3.farm.test:<port>. */
 		virtualHostEndpoint: `http://s3.farm.test:${port}`,
+		/** The data of a Farm Profile storage credential for this server (path style). */
+		storageCredential: (bucket = 'farm-media', pathPrefix = 'farm/uploads') => ({
+			endpoint: `http://127.0.0.1:${port}`,
+			region: config.region,
+			bucket,
+			accessKeyId: config.accessKeyId,
+			secretAccessKey: config.secretAccessKey,
+			forcePathStyle: true,
+			pathPrefix,
+		}),
 		close: () =>
 			new Promise((resolve) => {
 				server.closeAllConnections?.();

@@ -64,15 +64,7 @@ export function binaryMediaSuite(major: 1 | 2) {
 		n8n = await N8nInstance.create({ major, tarball });
 		process.stdout.write(`binary media end-to-end: n8n ${n8n.host.version} on Node ${n8n.host.nodeVersion}\n`);
 
-		storage = {
-			endpoint: s3.endpoint,
-			region: s3.config.region,
-			bucket: 'farm-media',
-			accessKeyId: s3.config.accessKeyId,
-			secretAccessKey: s3.config.secretAccessKey,
-			forcePathStyle: true,
-			pathPrefix: 'farm/uploads',
-		};
+		storage = s3.storageCredential();
 		await n8n.importCredentials([
 			wf.credential({ baseUrl: sandbox.url, apiKey: API_KEY }),
 			wf.storageCredential(storage),

@@ -36,15 +36,7 @@ let storage: ICredentialDataDecryptedObject;
 beforeAll(async () => {
 	farm = await createFarmSandbox({ apiKeys: [API_KEY, GUARD_KEY, RELEASE_KEY], callbackDelayMs: 600_000 }).start();
 	s3 = await startS3Server();
-	storage = {
-		endpoint: s3.endpoint,
-		region: s3.config.region,
-		bucket: 'farm-media',
-		accessKeyId: s3.config.accessKeyId,
-		secretAccessKey: s3.config.secretAccessKey,
-		forcePathStyle: true,
-		pathPrefix: 'farm/uploads',
-	};
+	storage = s3.storageCredential();
 });
 afterAll(async () => {
 	await farm.stop();

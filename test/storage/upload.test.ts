@@ -17,15 +17,7 @@ let server: S3Server;
 let data: ICredentialDataDecryptedObject;
 beforeAll(async () => {
 	server = await startS3Server();
-	data = {
-		endpoint: server.endpoint,
-		region: server.config.region,
-		bucket: 'farm-media',
-		accessKeyId: server.config.accessKeyId,
-		secretAccessKey: server.config.secretAccessKey,
-		forcePathStyle: true,
-		pathPrefix: '/farm//uploads/',
-	};
+	data = server.storageCredential('farm-media', '/farm//uploads/'); // a prefix with stray slashes
 });
 afterAll(async () => server.close());
 
