@@ -1,7 +1,7 @@
 'use strict';
 // `npm run bench`: posting at the team's rate limit, measured in real n8n 2.x against the sandbox,
-// beside n8n's own HTTP Request and Webhook nodes in the same run. Not a test: it prints a summary
-// and writes bench/results.json.
+// beside n8n's own HTTP Request and Webhook nodes in the same run, and uploading a 100 MB video
+// beside n8n's own S3 node (part 5). Not a test: it prints a summary and writes bench/results.json.
 //
 // The sandbox's window is shortened to 30 requests per 6 s (the per-minute limit ten times faster)
 // and the Farm Profile node's Rate Limit Window set to match (6 s), so the run takes minutes.
@@ -9,15 +9,18 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execSync } = require('node:child_process');
+const { execFileSync, execSync } = require('node:child_process');
 
 const { createFarmSandbox } = require('../dev/sandbox/farmSandbox');
+const { makeMp4 } = require('../dev/sandbox/media');
+const { startS3Server } = require('../dev/s3Server');
 const { N8nInstance, packPackage } = require('../dev/n8nInstance');
 const wf = require('../dev/workflows');
 
 const ROOT = path.join(__dirname, '..');
-// BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all three.
-const PARTS = (process.env.BENCH_PARTS ?? '1234').split('');
+// BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all five.
+const ALL_PARTS = '12345';
+const PARTS = (process.env.BENCH_PARTS ?? ALL_PARTS).split('');
 const API_KEY = 'sk-bench-1f2e3d4c';
 const READY = '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f';
 const WINDOW = { limit: 30, windowMs: 6_000 };
@@ -180,6 +183,12 @@ async function main() {
 		log(JSON.stringify(results.unlimited, null, 1));
 		}
 
+		if (PARTS.includes('5')) {
+			log('5. a 100 MB video uploaded by the Farm Profile node (Binary File) and by n8n\'s S3 node, memory and filesystem binary modes');
+			results.binaryUpload = await binaryUploadPart(tarball, open);
+			log(JSON.stringify(results.binaryUpload, null, 1));
+		}
+
 		if (PARTS.includes('3')) {
 		log('3. callbacks per second: Farm Profile Trigger against n8n\'s Webhook node');
 		// A fresh n8n: the one above holds thousands of stored executions.
@@ -220,10 +229,250 @@ async function main() {
 		await limited.stop();
 		await open.stop();
 	}
-	const file = path.join(__dirname, PARTS.length === 4 ? 'results.json' : `results.parts-${PARTS.join('')}.tmp.json`);
+	const file = path.join(__dirname, PARTS.join('') === ALL_PARTS ? 'results.json' : `results.parts-${PARTS.join('')}.tmp.json`);
 	fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 	log(`written to ${path.relative(ROOT, file)}`);
 	summarise(results);
+}
+
+// Part 5: the same 100 MB MP4, downloaded by an HTTP Request node (File) and uploaded to the same
+// test S3 server, by our node (Media Source Binary File, then the post) and by n8n's S3 node.
+const VIDEO_BYTES = 100 * 2 ** 20;
+const S3_BUCKET = 'bench-media';
+const STORAGE_CREDENTIAL_ID = 'benchStorageCrd1';
+const N8N_S3_CREDENTIAL_ID = 'benchN8nS3Cred01';
+/** n8n's binary data modes: memory is `default`; n8n 2.x uses filesystem when the variable is unset. */
+const BINARY_MODES = (process.env.BENCH_BINARY_MODES ?? 'default,filesystem').split(',');
+const UPLOAD_ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 3);
+
+/**
+ * The test S3 server, and whether it answers GetBucketLocation (`GET /<bucket>?location`), which
+ * n8n's S3 node sends before every upload. When it does not, the bench answers that one request
+ * itself (the bucket is in the server's region); every other request, the uploads included, is
+ * handled and its signature checked by dev/s3Server.js.
+ */
+async function startBenchS3() {
+	const http = require('node:http');
+	const createServer = http.createServer;
+	let server;
+	http.createServer = (...args) => (server = createServer(...args));
+	let s3;
+	try {
+		s3 = await startS3Server({ buckets: [S3_BUCKET], storeBodies: false });
+	} finally {
+		http.createServer = createServer;
+	}
+	const [handler] = server.listeners('request');
+	const shim = { used: 0 };
+	const implemented = await answersLocation(s3);
+	if (!implemented) {
+		server.removeAllListeners('request');
+		server.on('request', (req, res) => {
+			const url = new URL(req.url, 'http://placeholder');
+			if (req.method === 'GET' && url.pathname.replace(/\/$/, '') === `/${S3_BUCKET}` && url.searchParams.has('location')) {
+				shim.used++;
+				req.resume();
+				res.writeHead(200, { 'content-type': 'application/xml' });
+				res.end('<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>');
+				return;
+			}
+			handler(req, res);
+		});
+	}
+	return { s3, getBucketLocation: implemented ? 'dev/s3Server.js' : 'answered by the bench (dev/s3Server.js: 501 NotImplemented)', shim };
+}
+
+/** A GetBucketLocation signed with the server's key: does dev/s3Server.js answer it? */
+async function answersLocation(s3) {
+	const { SignatureV4 } = require('@smithy/signature-v4');
+	const { Sha256 } = require('@aws-crypto/sha256-js');
+	const signer = new SignatureV4({ service: 's3', region: s3.config.region, sha256: Sha256, uriEscapePath: false, credentials: { accessKeyId: s3.config.accessKeyId, secretAccessKey: s3.config.secretAccessKey } });
+	const host = `127.0.0.1:${s3.port}`;
+	const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: host, path: `/${S3_BUCKET}`, query: { location: '' }, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+	const { host: _host, ...headers } = signed.headers;
+	const response = await fetch(`http://${host}/${S3_BUCKET}?location=`, { headers });
+	await response.arrayBuffer();
+	return response.status === 200;
+}
+
+function uploadWorkflow(id, videoUrl, upload) {
+	const start = wf.node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {});
+	const download = wf.node('Download', 'n8n-nodes-base.httpRequest', 4.2, 120, {
+		url: videoUrl,
+		options: { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } },
+	});
+	return {
+		id,
+		name: `Upload ${id}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [start, download, upload],
+		connections: {
+			Start: { main: [[{ node: 'Download', type: 'main', index: 0 }]] },
+			Download: { main: [[{ node: 'Upload', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+/** Our node: check, upload, post the link; guards and preflight off. Named "Upload" like the S3 node. */
+function ourUploadNode() {
+	return wf.node(
+		'Upload',
+		'n8n-nodes-farm-profile.farmProfile',
+		1,
+		240,
+		{
+			operation: 'post',
+			profileId: READY,
+			mediaType: 'video',
+			mediaSource: 'binaryFile',
+			binaryProperty: 'data',
+			soundId: '7216519837462889218',
+			title: 'Bench upload',
+			webhookUrl: 'https://n8n.example.com/webhook/bench/webhook',
+			isLive: true,
+			additionalFields: {},
+			// A key of its own per run: the same bytes under the same key would be recognised as uploaded.
+			options: { postRef: '={{ "bench-" + $now.toMillis() }}', maxPostsPerDay: 0, duplicateWindowHours: 0, preflight: false, requestsPerMinute: 0 },
+		},
+		{
+			credentials: {
+				farmProfileApi: { id: 'benchOpenFarmCrd', name: 'Farm Profile API (sandbox)' },
+				farmProfileStorageApi: { id: STORAGE_CREDENTIAL_ID, name: 'Bench storage' },
+			},
+		},
+	);
+}
+
+/** n8n's S3 node uploading the same binary to the same bucket. */
+function n8nS3UploadNode() {
+	return wf.node(
+		'Upload',
+		'n8n-nodes-base.s3',
+		1,
+		240,
+		{
+			resource: 'file',
+			operation: 'upload',
+			bucketName: S3_BUCKET,
+			fileName: '={{ "s3node/bench-" + $now.toMillis() + ".mp4" }}',
+			binaryData: true,
+			binaryPropertyName: 'data',
+			tagsUi: {},
+			additionalFields: {},
+		},
+		{ credentials: { s3: { id: N8N_S3_CREDENTIAL_ID, name: 'Bench S3 (n8n)' } } },
+	);
+}
+
+/** One `n8n execute` of an upload workflow: the upload node's own time, the process's peak memory. */
+async function measureUpload(n8n, s3, workflowId) {
+	const before = s3.requests.length;
+	const result = await n8n.execute(workflowId, { measureMemory: true });
+	const runData = result.data?.data?.resultData?.runData ?? {};
+	let task = runData.Upload?.[0];
+	let download = runData.Download?.[0];
+	let timesFrom = 'stdout';
+	if (!task) {
+		// In memory mode the printed run data holds the video in base64 and reaches us cut short;
+		// the execution n8n stored has the same timings.
+		const stored = storedNodeTimes(n8n, workflowId);
+		task = stored.Upload;
+		download = stored.Download;
+		timesFrom = 'database';
+	}
+	const stored = s3.requests.slice(before).filter((r) => r.method === 'PUT' && r.outcome === 'Stored');
+	return {
+		ok: result.ok,
+		uploadMs: task?.executionTime ?? null,
+		downloadMs: download?.executionTime ?? null,
+		timesFrom,
+		maxRssMb: result.maxRssKb === null ? null : Math.round(result.maxRssKb / 1024),
+		storedBytes: stored.reduce((sum, r) => sum + r.bodyBytes, 0),
+		signedPuts: stored.filter((r) => r.auth === 'header').length,
+		error: result.ok ? null : (task?.error?.message ?? (result.stdout + result.stderr).match(/(NodeApiError|NodeOperationError|Error): ([^\n]+)/)?.[2] ?? 'failed'),
+	};
+}
+
+/**
+ * The nodes' executionTime (and error) of the workflow's latest stored execution, read from n8n's
+ * SQLite database with n8n's own Node (node:sqlite) and its `flatted` (the stored format).
+ */
+function storedNodeTimes(n8n, workflowId) {
+	const database = path.join(n8n.userFolder, '.n8n', 'database.sqlite');
+	const flatted = require.resolve('flatted', { paths: [path.dirname(n8n.host.n8nBin)] });
+	const script = `
+		const { DatabaseSync } = require('node:sqlite');
+		const { parse } = require(process.argv[3]);
+		const db = new DatabaseSync(process.argv[1], { readOnly: true });
+		const row = db.prepare('SELECT d.data AS data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id DESC LIMIT 1').get(process.argv[2]);
+		const runData = row ? parse(row.data).resultData.runData : {};
+		const out = {};
+		for (const [name, tasks] of Object.entries(runData)) out[name] = { executionTime: tasks[0].executionTime, error: tasks[0].error ? { message: tasks[0].error.message } : undefined };
+		process.stdout.write(JSON.stringify(out));`;
+	try {
+		const output = execFileSync(n8n.host.nodeBin, ['--no-warnings', '-e', script, database, workflowId, flatted], { maxBuffer: 1 << 20, timeout: 120_000 });
+		return JSON.parse(output.toString());
+	} catch (error) {
+		log(`  could not read the stored execution: ${error.message.split('\n')[0]}`);
+		return {};
+	}
+}
+
+async function binaryUploadPart(tarball, farm) {
+	const { s3, getBucketLocation, shim } = await startBenchS3();
+	const video = makeMp4(30, { mdatBytes: VIDEO_BYTES });
+	const videoUrl = farm.serveMedia('bench-100mb.mp4', { body: video, contentType: 'video/mp4' });
+	const part = { videoBytes: video.length, getBucketLocation, rounds: UPLOAD_ROUNDS, modes: {} };
+	try {
+		for (const mode of BINARY_MODES) {
+			const n8n = await N8nInstance.create({ major: 2, tarball, env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });
+			try {
+				await n8n.importCredentials([
+					wf.credential({ baseUrl: farm.url, apiKey: API_KEY, id: 'benchOpenFarmCrd' }),
+					{
+						id: STORAGE_CREDENTIAL_ID,
+						name: 'Bench storage',
+						type: 'farmProfileStorageApi',
+						data: { endpoint: s3.endpoint, region: s3.config.region, bucket: S3_BUCKET, accessKeyId: s3.config.accessKeyId, secretAccessKey: s3.config.secretAccessKey, sessionToken: '', forcePathStyle: true, pathPrefix: 'ours', publicBaseUrl: '' },
+					},
+					{
+						id: N8N_S3_CREDENTIAL_ID,
+						name: 'Bench S3 (n8n)',
+						type: 's3',
+						data: { endpoint: s3.endpoint, region: s3.config.region, accessKeyId: s3.config.accessKeyId, secretAccessKey: s3.config.secretAccessKey, forcePathStyle: true, ignoreSSLIssues: false },
+					},
+				]);
+				await n8n.importWorkflows([uploadWorkflow('benchUploadOurs1', videoUrl, ourUploadNode()), uploadWorkflow('benchUploadS3No1', videoUrl, n8nS3UploadNode())]);
+				const runs = { ours: [], s3Node: [] };
+				// Interleaved rounds, so neither side gets the quieter moment of the shared machine.
+				for (let round = 0; round < UPLOAD_ROUNDS; round++) {
+					farm.reset();
+					runs.ours.push(await measureUpload(n8n, s3, 'benchUploadOurs1'));
+					runs.s3Node.push(await measureUpload(n8n, s3, 'benchUploadS3No1'));
+					log(`  ${mode} round ${round + 1}: ours ${JSON.stringify(runs.ours.at(-1))}; S3 node ${JSON.stringify(runs.s3Node.at(-1))}`);
+				}
+				const best = (list, field) => {
+					const values = list.filter((r) => r.ok && r[field] !== null).map((r) => r[field]);
+					return values.length ? Math.min(...values) : null;
+				};
+				const summary = {
+					ours: { uploadMs: best(runs.ours, 'uploadMs'), maxRssMb: best(runs.ours, 'maxRssMb') },
+					s3Node: { uploadMs: best(runs.s3Node, 'uploadMs'), maxRssMb: best(runs.s3Node, 'maxRssMb') },
+				};
+				summary.timeRatio = summary.ours.uploadMs && summary.s3Node.uploadMs ? summary.ours.uploadMs / summary.s3Node.uploadMs : null;
+				summary.peakMemoryRatio = summary.ours.maxRssMb && summary.s3Node.maxRssMb ? summary.ours.maxRssMb / summary.s3Node.maxRssMb : null;
+				part.modes[mode] = { ...summary, runs };
+			} finally {
+				await n8n.dispose();
+			}
+		}
+	} finally {
+		part.getBucketLocationAnsweredByBench = shim.used;
+		await s3.close();
+	}
+	return part;
 }
 
 /** Webhook → HTTP Request recording the body: the hand-wired equivalent of the trigger workflow. */
@@ -253,6 +502,14 @@ function summarise(r) {
 	if (u) {
 		log(`  1,000 posts, no limit: node time ${s(u.ours.nodeMs)} vs HTTP Request ${s(u.httpRequest.nodeMs)}: ratio ${u.perItemRatio.toFixed(2)}`);
 		if (u.peakMemoryRatio) log(`    peak memory of the n8n execute process: ${u.ours.maxRssMb} MB vs ${u.httpRequest.maxRssMb} MB: ratio ${u.peakMemoryRatio.toFixed(2)}`);
+	}
+	const b = r.binaryUpload;
+	if (b) {
+		log(`  ${(b.videoBytes / 2 ** 20).toFixed(0)} MB video uploaded, best of ${b.rounds} (GetBucketLocation: ${b.getBucketLocation}):`);
+		for (const [mode, m] of Object.entries(b.modes)) {
+			const ratio = (x) => (x === null ? 'n/a' : x.toFixed(2));
+			log(`    ${mode === 'default' ? 'memory (default)' : mode} mode: upload node time ${m.ours.uploadMs} ms vs S3 node ${m.s3Node.uploadMs} ms: ratio ${ratio(m.timeRatio)}; peak memory ${m.ours.maxRssMb} MB vs ${m.s3Node.maxRssMb} MB: ratio ${ratio(m.peakMemoryRatio)}`);
+		}
 	}
 	const c = r.callbacks;
 	if (c) log(`  callbacks: trigger ${c.trigger.perSecond.toFixed(0)}/s vs Webhook node ${c.webhook.perSecond.toFixed(0)}/s: ratio ${c.ratio.toFixed(2)}`);
