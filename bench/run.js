@@ -245,56 +245,6 @@ const N8N_S3_CREDENTIAL_ID = 'benchN8nS3Cred01';
 const BINARY_MODES = (process.env.BENCH_BINARY_MODES ?? 'default,filesystem').split(',');
 const UPLOAD_ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 3);
 
-/**
- * The test S3 server, and whether it answers GetBucketLocation (`GET /<bucket>?location`), which
- * n8n's S3 node sends before every upload. When it does not, the bench answers that one request
- * itself (the bucket is in the server's region); every other request, the uploads included, is
- * handled and its signature checked by dev/s3Server.js.
- */
-async function startBenchS3() {
-	const http = require('node:http');
-	const createServer = http.createServer;
-	let server;
-	http.createServer = (...args) => (server = createServer(...args));
-	let s3;
-	try {
-		s3 = await startS3Server({ buckets: [S3_BUCKET], storeBodies: false });
-	} finally {
-		http.createServer = createServer;
-	}
-	const [handler] = server.listeners('request');
-	const shim = { used: 0 };
-	const implemented = await answersLocation(s3);
-	if (!implemented) {
-		server.removeAllListeners('request');
-		server.on('request', (req, res) => {
-			const url = new URL(req.url, 'http://placeholder');
-			if (req.method === 'GET' && url.pathname.replace(/\/$/, '') === `/${S3_BUCKET}` && url.searchParams.has('location')) {
-				shim.used++;
-				req.resume();
-				res.writeHead(200, { 'content-type': 'application/xml' });
-				res.end('<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>');
-				return;
-			}
-			handler(req, res);
-		});
-	}
-	return { s3, getBucketLocation: implemented ? 'dev/s3Server.js' : 'answered by the bench (dev/s3Server.js: 501 NotImplemented)', shim };
-}
-
-/** A GetBucketLocation signed with the server's key: does dev/s3Server.js answer it? */
-async function answersLocation(s3) {
-	const { SignatureV4 } = require('@smithy/signature-v4');
-	const { Sha256 } = require('@aws-crypto/sha256-js');
-	const signer = new SignatureV4({ service: 's3', region: s3.config.region, sha256: Sha256, uriEscapePath: false, credentials: { accessKeyId: s3.config.accessKeyId, secretAccessKey: s3.config.secretAccessKey } });
-	const host = `127.0.0.1:${s3.port}`;
-	const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: host, path: `/${S3_BUCKET}`, query: { location: '' }, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
-	const { host: _host, ...headers } = signed.headers;
-	const response = await fetch(`http://${host}/${S3_BUCKET}?location=`, { headers });
-	await response.arrayBuffer();
-	return response.status === 200;
-}
-
 function uploadWorkflow(id, videoUrl, upload) {
 	const start = wf.node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {});
 	const download = wf.node('Download', 'n8n-nodes-base.httpRequest', 4.2, 120, {
@@ -421,10 +371,10 @@ function storedNodeTimes(n8n, workflowId) {
 }
 
 async function binaryUploadPart(tarball, farm) {
-	const { s3, getBucketLocation, shim } = await startBenchS3();
+	const s3 = await startS3Server({ buckets: [S3_BUCKET], storeBodies: false });
 	const video = makeMp4(30, { mdatBytes: VIDEO_BYTES });
 	const videoUrl = farm.serveMedia('bench-100mb.mp4', { body: video, contentType: 'video/mp4' });
-	const part = { videoBytes: video.length, getBucketLocation, rounds: UPLOAD_ROUNDS, modes: {} };
+	const part = { videoBytes: video.length, rounds: UPLOAD_ROUNDS, modes: {} };
 	try {
 		for (const mode of BINARY_MODES) {
 			const n8n = await N8nInstance.create({ major: 2, tarball, env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });
@@ -469,7 +419,6 @@ async function binaryUploadPart(tarball, farm) {
 			}
 		}
 	} finally {
-		part.getBucketLocationAnsweredByBench = shim.used;
 		await s3.close();
 	}
 	return part;
@@ -505,7 +454,7 @@ function summarise(r) {
 	}
 	const b = r.binaryUpload;
 	if (b) {
-		log(`  ${(b.videoBytes / 2 ** 20).toFixed(0)} MB video uploaded, best of ${b.rounds} (GetBucketLocation: ${b.getBucketLocation}):`);
+		log(`  ${(b.videoBytes / 2 ** 20).toFixed(0)} MB video uploaded, best of ${b.rounds}:`);
 		for (const [mode, m] of Object.entries(b.modes)) {
 			const ratio = (x) => (x === null ? 'n/a' : x.toFixed(2));
 			log(`    ${mode === 'default' ? 'memory (default)' : mode} mode: upload node time ${m.ours.uploadMs} ms vs S3 node ${m.s3Node.uploadMs} ms: ratio ${ratio(m.timeRatio)}; peak memory ${m.ours.maxRssMb} MB vs ${m.s3Node.maxRssMb} MB: ratio ${ratio(m.peakMemoryRatio)}`);

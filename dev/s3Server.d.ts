@@ -27,6 +27,8 @@ export interface S3ServerOptions {
 	now?: () => Date;
 	storeBodies?: boolean;
 	conditionalWrites?: boolean;
+	/** Default: a free port. */
+	port?: number;
 }
 export interface S3Server {
 	port: number;

@@ -52,6 +52,7 @@ function parseAmzDate(value) {
  * @param {string[]} [options.serviceHosts] host names that mean path style; <bucket>.<one of them> means virtual-hosted
  * @param {{put?: boolean, get?: boolean}} [options.deny] AccessDenied for these operations (a bucket policy that does not allow them)
  * @param {() => Date} [options.now]
+ * @param {number} [options.port] default: a free one
  */
 async function startS3Server(options = {}) {
 	const config = {
@@ -296,7 +297,14 @@ async function startS3Server(options = {}) {
 				res.end();
 				return;
 			}
-			if (!where.key) throw new S3Error(501, 'NotImplemented', 'Only object requests and HeadBucket are implemented by this test server');
+			if (!where.key && req.method === 'GET' && where.url.searchParams.has('location')) {
+				// GetBucketLocation: n8n's own S3 node asks before every upload.
+				record.outcome = 'BucketLocation';
+				res.writeHead(200, { 'content-type': 'application/xml' });
+				res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${config.region === 'us-east-1' ? '' : config.region}</LocationConstraint>`);
+				return;
+			}
+			if (!where.key) throw new S3Error(501, 'NotImplemented', 'Only object requests, HeadBucket and GetBucketLocation are implemented by this test server');
 			const id = `${where.bucket}/${where.key}`;
 
 			if (req.method === 'PUT') {
@@ -338,7 +346,10 @@ async function startS3Server(options = {}) {
 			res.end(String(error));
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', resolve);
+	});
 	const { port } = server.address();
 	return {
 		port,

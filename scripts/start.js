@@ -12,7 +12,6 @@
 
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 
 const { createFarmSandbox } = require('../dev/sandbox/farmSandbox');
@@ -65,11 +64,7 @@ function exampleWorkflows(n8nUrl, sandboxUrl, s3Url) {
 		);
 }
 
-/**
- * The test storage on S3_PORT. dev/s3Server.js listens on a port of its choosing, so a plain TCP
- * relay on S3_PORT passes the bytes through unchanged: the Host header the client signed
- * (127.0.0.1:S3_PORT) is what the server checks the signature against.
- */
+/** The test storage on S3_PORT: a bucket and a key pair of its own. */
 async function startStorage() {
 	const s3 = await startS3Server({
 		port: S3_PORT,
@@ -78,32 +73,7 @@ async function startStorage() {
 		accessKeyId: STORAGE.accessKeyId,
 		secretAccessKey: STORAGE.secretAccessKey,
 	});
-	if (s3.port === S3_PORT) return { url: s3.endpoint, stop: () => s3.close() };
-	const sockets = new Set();
-	const relay = net.createServer((client) => {
-		const upstream = net.connect(s3.port, '127.0.0.1');
-		for (const socket of [client, upstream]) {
-			sockets.add(socket);
-			socket.on('close', () => sockets.delete(socket));
-			socket.on('error', () => {
-				client.destroy();
-				upstream.destroy();
-			});
-		}
-		client.pipe(upstream).pipe(client);
-	});
-	await new Promise((resolve, reject) => {
-		relay.once('error', reject);
-		relay.listen(S3_PORT, '127.0.0.1', resolve);
-	});
-	return {
-		url: `http://127.0.0.1:${S3_PORT}`,
-		stop: async () => {
-			for (const socket of sockets) socket.destroy();
-			await new Promise((resolve) => relay.close(() => resolve()));
-			await s3.close();
-		},
-	};
+	return { url: s3.endpoint, stop: () => s3.close() };
 }
 
 async function main() {
