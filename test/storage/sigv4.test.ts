@@ -15,8 +15,8 @@ import {
 	sha256Hex,
 	signRequest,
 	uriEncode,
-	withoutSignature,
 } from '../../nodes/FarmProfile/storage/sigv4';
+import { withoutSignature } from '../../nodes/shared/secrets';
 
 const keys = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const date = new Date('2026-03-04T05:06:07.891Z');

@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { mapStorageFailure, type StorageFailure } from './s3Errors';
-import { EMPTY_PAYLOAD_SHA256, objectUrl, presignUrl, sha256Hex, signRequest, UNSIGNED_PAYLOAD, withoutSignature, type StorageKeys } from './sigv4';
+import { EMPTY_PAYLOAD_SHA256, objectUrl, presignUrl, sha256Hex, signRequest, UNSIGNED_PAYLOAD, type StorageKeys } from './sigv4';
+import { withoutSignature } from '../../shared/secrets';
 import { planLinkExpiry, publicObjectUrl } from './objectKey';
 import type { Problem } from '../posting/checks';
 

@@ -4,7 +4,7 @@
 // signatures and presigned queries are masked, and S3's debugging fields (StringToSign,
 // CanonicalRequest, SignatureProvided) are never read.
 
-import { redact } from '../../shared/secrets';
+import { redactSignatures } from '../../shared/secrets';
 
 export interface StorageFailure {
 	/** One line for the error's title. */
@@ -75,13 +75,8 @@ export function parseS3ErrorBody(body: string | Buffer | undefined): S3ErrorBody
 	};
 }
 
-/** Masks the given secrets, presigned query values and anything shaped like a SigV4 signature. */
-export function scrubStorageText(text: string, secrets: Array<string | undefined> = []): string {
-	return redact(text, secrets)
-		.replace(/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"'<]*/gi, '$1[redacted]')
-		.replace(/(Signature=)[0-9a-f]{16,}/gi, '$1[redacted]')
-		.replace(/\b[0-9a-f]{64}\b/gi, '[redacted]');
-}
+/** Storage texts are masked like every other: see nodes/shared/secrets.ts. */
+export const scrubStorageText = redactSignatures;
 
 function networkCode(error: unknown): string | undefined {
 	if (typeof error !== 'object' || error === null) return undefined;

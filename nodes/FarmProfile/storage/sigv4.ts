@@ -223,7 +223,3 @@ export function presignUrl(input: PresignInput): string {
 	return `${url.protocol}//${url.host}${url.pathname}?${canonicalQuery(query)}&X-Amz-Signature=${signature}`;
 }
 
-/** A presigned URL without its signature (and session token), safe for outputs, errors and logs. */
-export function withoutSignature(url: string): string {
-	return url.replace(/([?&])(X-Amz-Signature|X-Amz-Security-Token)=[^&#]*/gi, '$1$2=[redacted]');
-}
