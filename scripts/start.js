@@ -93,7 +93,7 @@ async function main() {
 	const storage = await startStorage();
 	say(`test S3 storage on ${storage.url} (bucket ${STORAGE.bucket}, signatures checked)`);
 
-	say(`preparing n8n ${MAJOR}.x (installed once into a cache; the first time takes about 6 minutes)`);
+	say(`preparing n8n ${MAJOR}.x (installed once into a cache; the first time takes about 3 minutes)`);
 	const userFolder = path.join(PLAYGROUND, `n8n-${MAJOR}`);
 	const firstRun = !fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite'));
 	fs.mkdirSync(userFolder, { recursive: true });
