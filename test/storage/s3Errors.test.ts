@@ -1,4 +1,5 @@
-import { mapStorageFailure, parseS3ErrorBody, scrubStorageText } from '../../nodes/FarmProfile/storage/s3Errors';
+import { mapStorageFailure, parseS3ErrorBody } from '../../nodes/FarmProfile/storage/s3Errors';
+import { redactSignatures } from '../../nodes/shared/secrets';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SIGNATURE = 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404';
@@ -108,9 +109,9 @@ describe('mapStorageFailure', () => {
 	});
 });
 
-describe('scrubStorageText', () => {
+describe('redactSignatures', () => {
 	it('masks presigned query values and 64-hex signatures', () => {
-		const text = scrubStorageText(`see ${PRESIGNED}`);
+		const text = redactSignatures(`see ${PRESIGNED}`);
 		expect(text).toContain('X-Amz-Signature=[redacted]');
 		expect(text).toContain('X-Amz-Credential=[redacted]');
 		expect(text).not.toContain(SIGNATURE);

@@ -75,8 +75,6 @@ export function parseS3ErrorBody(body: string | Buffer | undefined): S3ErrorBody
 	};
 }
 
-/** Storage texts are masked like every other: see nodes/shared/secrets.ts. */
-export const scrubStorageText = redactSignatures;
 
 function networkCode(error: unknown): string | undefined {
 	if (typeof error !== 'object' || error === null) return undefined;
@@ -103,9 +101,9 @@ export function mapStorageFailure(input: StorageFailureInput): StorageFailure {
 	const credential = input.credentialName ? `the storage credential "${input.credentialName}"` : `the ${DEFAULT_STORAGE_CREDENTIAL_NAME}`;
 	const action = input.action ?? 'upload';
 	const bucket = input.bucket ? `bucket "${input.bucket}"` : 'the bucket';
-	const endpoint = input.endpoint ? scrubStorageText(input.endpoint, input.secrets) : 'the endpoint';
+	const endpoint = input.endpoint ? redactSignatures(input.endpoint, input.secrets) : 'the endpoint';
 	const parsed = parseS3ErrorBody(input.body);
-	const scrub = (text: string) => scrubStorageText(text, input.secrets);
+	const scrub = (text: string) => redactSignatures(text, input.secrets);
 	const serverSaid = parsed.message ? ` The storage said: "${scrub(parsed.message).slice(0, 300)}".` : '';
 
 	const fail = (code: string, message: string, description: string, retryable = false): StorageFailure => ({
