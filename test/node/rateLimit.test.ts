@@ -1,5 +1,14 @@
 // Posting at the team's rate limit, inside n8n-core: pacing, 429s waited out, and nothing sent twice,
 // including under n8n's own "Retry On Fail". The sandbox counts every request it receives.
+//
+// A fake clock: Date stands still except while the node (or n8n) sleeps, and then moves on by
+// exactly the time slept. So the moment the sandbox records for each post is the moment the pacer
+// chose, to the millisecond, and a wait of a minute takes none. Timers stay real: the sandbox and
+// the HTTP client need them.
+jest.mock('n8n-workflow', () => ({
+	...jest.requireActual('n8n-workflow'),
+	sleep: async (ms: number) => jest.setSystemTime(Date.now() + ms),
+}));
 
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox, type SandboxOptions } from '../../dev/sandbox/farmSandbox';
 import { ONLY_THE_POST, runFarmProfileNode } from '../harness/runWorkflow';
@@ -21,6 +30,16 @@ const parameters = (options: Record<string, unknown>, extra: Record<string, unkn
 });
 
 const items = (count: number) => Array.from({ length: count }, (_, n) => ({ n }));
+
+beforeEach(() =>
+	jest.useFakeTimers({
+		doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+	}),
+);
+afterEach(() => jest.useRealTimers());
+
+/** When each post arrived, in ms after the first. */
+const arrivals = (farm: FarmSandbox) => farm.state.posts.map((post) => Date.parse(post.received_at) - Date.parse(farm.state.posts[0].received_at));
 
 let sandbox: FarmSandbox | undefined;
 async function startSandbox(options: SandboxOptions) {
@@ -46,21 +65,14 @@ it('sends a batch within the limit at once, and holds the one past it until the 
 	const result = await run(farm, 4, { requestsPerMinute: 3, rateLimitWindow: 1.2 });
 	expect(result.error).toBeUndefined();
 	expect(farm.state.requests).toBe(4); // no 429: the fourth waited for the first to leave the window
-	// That the first three go without waiting is the pacer's unit test (a fake clock); here, no 429.
-	const times = farm.state.posts.map((post) => Date.parse(post.received_at));
-	expect(times[3] - times[0]).toBeGreaterThanOrEqual(1_224 - 100);
+	expect(arrivals(farm)).toEqual([0, 0, 0, 1_224]); // the window with the 2% headroom
 });
 
 it('spaces requests evenly when asked to', async () => {
 	const farm = await startSandbox({});
-	const result = await run(farm, 4, { requestsPerMinute: 120, pacing: 'even' }); // one every 510 ms
+	const result = await run(farm, 4, { requestsPerMinute: 120, pacing: 'even' });
 	expect(result.error).toBeUndefined();
-	// Pacing spaces the moments requests are sent; arrival adds a few ms of network time each, and the
-	// first request also sets up the connection, so its arrival is the least exact.
-	const times = farm.state.posts.map((post) => Date.parse(post.received_at));
-	expect(times[3] - times[0]).toBeGreaterThanOrEqual(3 * 510 - 100);
-	expect(times[2] - times[1]).toBeGreaterThanOrEqual(510 - 100);
-	expect(times[3] - times[2]).toBeGreaterThanOrEqual(510 - 100);
+	expect(arrivals(farm)).toEqual([0, 510, 1_020, 1_530]); // a minute and 2% over 120
 });
 
 it('waits out 429s as Retry-After asks: every item posted exactly once', async () => {
@@ -69,15 +81,18 @@ it('waits out 429s as Retry-After asks: every item posted exactly once', async (
 	expect(result.error).toBeUndefined();
 	expect(result.output.map((item) => item.title)).toEqual(['Clip 0', 'Clip 1', 'Clip 2', 'Clip 3', 'Clip 4']);
 	expect(farm.state.posts.map((post) => post.body.title)).toEqual(['Clip 0', 'Clip 1', 'Clip 2', 'Clip 3', 'Clip 4']);
-	expect(farm.state.requests).toBeGreaterThan(5); // some were refused with 429 and sent again
+	// Two go at once; the third is refused with Retry-After: 1 and goes a second later with the fourth;
+	// the fifth is refused the same way and goes a second after that.
+	expect(farm.state.requests).toBe(7);
+	expect(arrivals(farm)).toEqual([0, 0, 1_000, 1_000, 2_000]);
 });
 
 it('backs off on its own when a 429 names no wait', async () => {
 	const farm = await startSandbox({ rateLimit: { limit: 1, windowMs: 1_000 }, retryAfter: false });
 	const result = await run(farm, 2, { requestsPerMinute: 0 });
 	expect(result.error).toBeUndefined();
-	expect(farm.state.posts).toHaveLength(2);
 	expect(farm.state.requests).toBe(3); // the second item: one 429, then after 5 s accepted
+	expect(arrivals(farm)).toEqual([0, 5_000]);
 });
 
 it('gives up with a clear error once 429s outlast Max Wait on Rate Limit, listing what was posted', async () => {
