@@ -3,6 +3,18 @@ import { BUCKETS_PER_WINDOW, claimAcrossProcesses, claimKeys, type ClaimStore, t
 const H = 3_600_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A fake clock: the database's time and the claim's waits pass at once, in the order they are due,
+// so which write lands before which read is the same on every run.
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+/** Runs the claims to their end on the fake clock. */
+async function settled<T>(claims: Promise<T>): Promise<T> {
+	await jest.runAllTimersAsync();
+	return await claims;
+}
+const claim = (store: ClaimStore, claimTarget: ClaimTarget) => settled(claimAcrossProcesses(store, claimTarget));
+
 /**
  * n8n's deduplication store as n8n 1.123.81 and 2.41.1 run it (DeduplicationHelper, "entries"
  * mode): one list per workflow, read, extended and written back whole, with database time between
@@ -50,26 +62,26 @@ const target = (extra: Partial<ClaimTarget> = {}): ClaimTarget => ({
 describe('claimAcrossProcesses', () => {
 	it('lets the first claim through and refuses the same media to the same profile after it', async () => {
 		const { store } = n8nLikeStore();
-		expect((await claimAcrossProcesses(store, target(), 50)).state).toBe('claimed');
-		expect(await claimAcrossProcesses(store, target({ now: 1_000 * H + 23 * H }), 50)).toEqual({ state: 'taken', bucketMs: H });
+		expect((await claim(store, target())).state).toBe('claimed');
+		expect(await claim(store, target({ now: 1_000 * H + 23 * H }))).toEqual({ state: 'taken', bucketMs: H });
 		// Another profile, another media or another team is another claim.
-		expect((await claimAcrossProcesses(store, target({ profileId: 'p2' }), 50)).state).toBe('claimed');
-		expect((await claimAcrossProcesses(store, target({ media: 'https://cdn.example.com/b.mp4' }), 50)).state).toBe('claimed');
-		expect((await claimAcrossProcesses(store, target({ team: 'team-b' }), 50)).state).toBe('claimed');
+		expect((await claim(store, target({ profileId: 'p2' }))).state).toBe('claimed');
+		expect((await claim(store, target({ media: 'https://cdn.example.com/b.mp4' }))).state).toBe('claimed');
+		expect((await claim(store, target({ team: 'team-b' }))).state).toBe('claimed');
 	});
 
 	it('holds for a window, give or take one bucket, then lets the media through again', async () => {
 		const { store } = n8nLikeStore();
 		const start = 1_000 * H + 0.5 * H; // the middle of a bucket
-		await claimAcrossProcesses(store, target({ now: start }), 10);
-		expect((await claimAcrossProcesses(store, target({ now: start + 24 * H - 1 }), 10)).state).toBe('taken');
-		expect((await claimAcrossProcesses(store, target({ now: start + 25 * H }), 10)).state).toBe('claimed');
+		await claim(store, target({ now: start }));
+		expect((await claim(store, target({ now: start + 24 * H - 1 }))).state).toBe('taken');
+		expect((await claim(store, target({ now: start + 25 * H }))).state).toBe('claimed');
 	});
 
 	it('of claims made at the same moment, whose writes overwrite each other, lets exactly one through', async () => {
 		for (const claimants of [2, 5, 8]) {
 			const { store } = n8nLikeStore(20);
-			const results = await Promise.all(Array.from({ length: claimants }, () => claimAcrossProcesses(store, target(), 100)));
+			const results = await settled(Promise.all(Array.from({ length: claimants }, () => claimAcrossProcesses(store, target()))));
 			expect(results.filter((r) => r.state === 'claimed')).toHaveLength(1);
 		}
 	});
@@ -78,16 +90,16 @@ describe('claimAcrossProcesses', () => {
 		// One list per workflow: claims for other posts of the workflow collide with ours too.
 		const { store } = n8nLikeStore(20);
 		const medias = [1, 2, 3, 4, 5, 6].map((n) => `https://cdn.example.com/clip-${n}.mp4`);
-		const results = await Promise.all(medias.map((media) => claimAcrossProcesses(store, target({ media }), 60)));
+		const results = await settled(Promise.all(medias.map((media) => claimAcrossProcesses(store, target({ media })))));
 		expect(results.map((r) => r.state)).toEqual(Array(6).fill('claimed'));
 		// And each is on record afterwards: the same media again is refused.
-		for (const media of medias) expect((await claimAcrossProcesses(store, target({ media }), 10)).state).toBe('taken');
+		for (const media of medias) expect((await claim(store, target({ media }))).state).toBe('taken');
 	});
 
 	it('mixes both: of two rivals for one media among others, one goes through, and all the others do', async () => {
 		const { store } = n8nLikeStore(20);
 		const medias = ['same', 'same', 'a', 'b', 'c'].map((m) => `https://cdn.example.com/${m}.mp4`);
-		const results = await Promise.all(medias.map((media) => claimAcrossProcesses(store, target({ media }), 60)));
+		const results = await settled(Promise.all(medias.map((media) => claimAcrossProcesses(store, target({ media })))));
 		expect(results.slice(0, 2).filter((r) => r.state === 'claimed')).toHaveLength(1);
 		expect(results.slice(2).map((r) => r.state)).toEqual(['claimed', 'claimed', 'claimed']);
 	});
@@ -96,20 +108,20 @@ describe('claimAcrossProcesses', () => {
 		// What a single checkProcessedAndRecord gives: the lost update the second step exists for.
 		const { store } = n8nLikeStore(20);
 		const [key] = claimKeys(target());
-		const answers = await Promise.all([1, 2, 3, 4, 5].map(() => store.checkProcessedAndRecord([key], 'workflow', { mode: 'entries' })));
+		const answers = await settled(Promise.all([1, 2, 3, 4, 5].map(() => store.checkProcessedAndRecord([key], 'workflow', { mode: 'entries' }))));
 		expect(answers.filter((a) => a.new.length === 1)).toHaveLength(5);
 	});
 
 	it('frees the claim when released (nothing was posted), and keeps the store free of a refused claim', async () => {
 		const { store, entries } = n8nLikeStore();
-		const first = await claimAcrossProcesses(store, target(), 10);
+		const first = await claim(store, target());
 		expect(first.state).toBe('claimed');
 		expect(entries()).toHaveLength(BUCKETS_PER_WINDOW + 2); // the buckets and the marker
-		expect((await claimAcrossProcesses(store, target(), 10)).state).toBe('taken');
+		expect((await claim(store, target())).state).toBe('taken');
 		expect(entries()).toHaveLength(BUCKETS_PER_WINDOW + 2); // the refused one took nothing away or added nothing
-		if (first.state === 'claimed') await first.release();
+		if (first.state === 'claimed') await settled(first.release());
 		expect(entries()).toEqual([]);
-		expect((await claimAcrossProcesses(store, target(), 10)).state).toBe('claimed');
+		expect((await claim(store, target())).state).toBe('claimed');
 	});
 
 	it('retries once when two first writes collide, and is unavailable where n8n has no store', async () => {
@@ -122,7 +134,7 @@ describe('claimAcrossProcesses', () => {
 				return await store.checkProcessedAndRecord(...args);
 			},
 		};
-		expect((await claimAcrossProcesses(colliding, target(), 10)).state).toBe('claimed');
+		expect((await claim(colliding, target())).state).toBe('claimed');
 
 		const broken: ClaimStore = {
 			checkProcessedAndRecord: async () => {
@@ -130,8 +142,8 @@ describe('claimAcrossProcesses', () => {
 			},
 			removeProcessed: async () => {},
 		};
-		expect((await claimAcrossProcesses(broken, target(), 10)).state).toBe('unavailable');
-		expect((await claimAcrossProcesses({} as ClaimStore, target(), 10)).state).toBe('unavailable');
-		expect((await claimAcrossProcesses(store, target({ windowMs: 0 }), 10)).state).toBe('unavailable');
+		expect((await claim(broken, target())).state).toBe('unavailable');
+		expect((await claim({} as ClaimStore, target())).state).toBe('unavailable');
+		expect((await claim(store, target({ windowMs: 0 }))).state).toBe('unavailable');
 	});
 });
