@@ -109,8 +109,9 @@ describe('request body', () => {
 		await run({ additionalFields: { scheduledTime: '={{ $now.plus({ days: 1 }) }}' } });
 		const executeAt = sandbox.state.posts[0].body.execute_at as number;
 		expect(Number.isInteger(executeAt)).toBe(true);
-		expect(executeAt - before).toBeGreaterThanOrEqual(86_400_000 - 1_000);
-		expect(executeAt - before).toBeLessThan(86_400_000 + 60_000);
+		// $now is read during the run, before the request leaves.
+		expect(executeAt - 86_400_000).toBeGreaterThanOrEqual(before);
+		expect(executeAt - 86_400_000).toBeLessThanOrEqual(Date.parse(sandbox.state.posts[0].received_at));
 	});
 
 	it('tolerates a trailing slash in Base URL', async () => {
@@ -256,7 +257,7 @@ describe('answers from the API', () => {
 	it('a Base URL that is not a URL says so, and nothing was posted', async () => {
 		const result = await run({}, { credentials: { apiKey: API_KEY, baseUrl: 'api.algorhythm.app' } });
 		expect(result.error?.message).toBe('Could not reach the farm API [item 0]');
-		expect(result.error?.description).toContain('Check Base URL');
+		expect(result.error?.description).toContain('Nothing was posted. Check Base URL');
 		expectNoSecrets(result);
 	});
 
