@@ -34,7 +34,6 @@ describe('Farm Profile API credential', () => {
 		expect(response.request.path).toBe('/v1/sources?limit=1');
 		expect(response.config.method).toBe('get');
 		expect(response.status).toBe(200);
-		expect(response.data.sources.length).toBeLessThanOrEqual(1);
 		expect(sandbox.state.posts).toHaveLength(0);
 	});
 
