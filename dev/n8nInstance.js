@@ -239,6 +239,15 @@ class N8nInstance {
 		return data.results ?? data;
 	}
 
+	/** Why an execution failed, as n8n stored it: the error's message and description, or null. */
+	async executionError(executionId) {
+		const response = await this.rest('GET', `/rest/executions/${executionId}`);
+		if (response.status !== 200) throw new Error(`reading execution ${executionId} failed: ${response.status} ${response.text}`);
+		const stored = (response.json.data ?? response.json).data;
+		const error = (typeof stored === 'string' ? unflatten(JSON.parse(stored)) : stored)?.resultData?.error;
+		return error ? { message: error.message ?? null, description: error.description ?? null } : null;
+	}
+
 	async stop() {
 		if (!this.server || this.server.exitCode !== null) return;
 		const exited = new Promise((resolve) => this.server.once('exit', resolve));
@@ -285,9 +294,27 @@ function printedRun(stdout) {
 	}
 }
 
+/**
+ * n8n stores run data with `flatted`: one array whose first entry is the root, every string inside
+ * an object or array replaced by the index (as a string) of the entry holding it.
+ */
+function unflatten(entries) {
+	const revived = new Map();
+	const revive = (index) => {
+		const value = entries[index];
+		if (typeof value !== 'object' || value === null) return value;
+		if (revived.has(index)) return revived.get(index);
+		const out = Array.isArray(value) ? [] : {};
+		revived.set(index, out);
+		for (const [key, inner] of Object.entries(value)) out[key] = typeof inner === 'string' ? revive(Number(inner)) : inner;
+		return out;
+	};
+	return revive(0);
+}
+
 /** A pause that never keeps the process alive by itself (several race against a process exit). */
 function sleep(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-module.exports = { N8nInstance, packPackage, freePort, PACKAGE_NAME, OWNER };
+module.exports = { N8nInstance, packPackage, freePort, unflatten, PACKAGE_NAME, OWNER };

@@ -25,7 +25,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8nInstance, freePort } = require('./n8nInstance');
+const { N8nInstance, freePort, unflatten } = require('./n8nInstance');
 const { ensureN8n } = require('./n8nHost');
 
 const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
@@ -434,24 +434,6 @@ class QueueCluster {
 		process.removeListener('exit', this.exitHandler);
 		fs.rmSync(this.folder, { recursive: true, force: true });
 	}
-}
-
-/**
- * n8n stores run data with `flatted`: one array whose first entry is the root, every string inside
- * an object or array replaced by the index (as a string) of the entry holding it.
- */
-function unflatten(entries) {
-	const revived = new Map();
-	const revive = (index) => {
-		const value = entries[index];
-		if (typeof value !== 'object' || value === null) return value;
-		if (revived.has(index)) return revived.get(index);
-		const out = Array.isArray(value) ? [] : {};
-		revived.set(index, out);
-		for (const [key, inner] of Object.entries(value)) out[key] = typeof inner === 'string' ? revive(Number(inner)) : inner;
-		return out;
-	};
-	return revive(0);
 }
 
 module.exports = { QueueCluster };

@@ -78,6 +78,7 @@ export interface FarmSandbox {
 	reset(): void;
 	serveMedia(name: string, file: { body: Buffer; contentType?: string; refuseHead?: boolean; ignoreRange?: boolean; redirectTo?: string }): string;
 	setProfileStatus(profileId: string, status: string): void;
+	waitForPosts(count: number, timeoutMs?: number): Promise<SandboxPost[]>;
 	waitForRecords(count: number, timeoutMs?: number): Promise<Array<{ at: string; body: any }>>;
 	waitForCallbacks(count: number, timeoutMs?: number): Promise<SandboxCallback[]>;
 }

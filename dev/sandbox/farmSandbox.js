@@ -433,22 +433,19 @@ function createFarmSandbox(options = {}) {
 			if (!profile) throw new Error(`no profile ${profileId}`);
 			profile.status = status;
 		},
+		/** Resolves once `count` posts have been queued, or rejects after `timeoutMs`. */
+		async waitForPosts(count, timeoutMs = 30_000) {
+			await waitUntil(() => state.posts.length, count, 'posts', timeoutMs);
+			return state.posts;
+		},
 		/** Resolves once `count` records have arrived, or rejects after `timeoutMs`. */
 		async waitForRecords(count, timeoutMs = 30_000) {
-			const deadline = Date.now() + timeoutMs;
-			while (state.records.length < count) {
-				if (Date.now() > deadline) throw new Error(`only ${state.records.length} of ${count} records after ${timeoutMs} ms`);
-				await delay(50);
-			}
+			await waitUntil(() => state.records.length, count, 'records', timeoutMs);
 			return state.records;
 		},
 		/** Resolves once `count` callbacks have been answered (or failed), or rejects after `timeoutMs`. */
 		async waitForCallbacks(count, timeoutMs = 30_000) {
-			const deadline = Date.now() + timeoutMs;
-			while (state.callbacks.filter((c) => c.status !== null || c.error !== null).length < count) {
-				if (Date.now() > deadline) throw new Error(`only ${state.callbacks.length} of ${count} callbacks after ${timeoutMs} ms`);
-				await delay(50);
-			}
+			await waitUntil(() => state.callbacks.filter((c) => c.status !== null || c.error !== null).length, count, 'callbacks', timeoutMs);
 			return state.callbacks;
 		},
 	};
@@ -512,6 +509,15 @@ function readBody(req) {
 
 function delay(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `counted()` until it reaches `count`; rejects after `timeoutMs`, saying how many `what` came. */
+async function waitUntil(counted, count, what, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	while (counted() < count) {
+		if (Date.now() > deadline) throw new Error(`only ${counted()} of ${count} ${what} after ${timeoutMs} ms`);
+		await delay(50);
+	}
 }
 
 module.exports = { createFarmSandbox, DEFAULT_PROFILES };

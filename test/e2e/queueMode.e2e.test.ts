@@ -34,8 +34,9 @@ const CEILING_MS = (Math.ceil(POSTS / WINDOW.limit) - 1) * WINDOW.windowMs;
 
 /**
  * Of five overlapping identical posts (same media, same profile, guards at their defaults) spread
- * over both workers, at most this many may reach the API. Today the guards' history lives in each
- * worker process, so one post per worker can go out; tighten this as the guards tighten.
+ * over both workers, at most this many may reach the API. Each worker's guards see only their own
+ * process; across workers the claim in n8n's deduplication store stops the rest (one went out in
+ * every run measured), but it is not absolute (README, "Across workers"): one per worker.
  */
 const MAX_SENT_OF_FIVE_IDENTICAL = 2;
 
@@ -304,18 +305,20 @@ function queueModeSuite(major: 1 | 2) {
 		}
 	});
 
-	it('the share of requests answered 429: two workers against one', async () => {
+	it('with one worker, no request is answered 429 (one pacer keeps the window); the 429 shares with two workers and one are reported', async () => {
 		// Worker 2 stops (finishing what it runs); every execution now goes to worker 1.
 		await cluster.stopWorker('worker2');
 		const oneWorker = await hundredPosts('one-worker');
 		report(`100 posts, one worker: ${describeFigures(oneWorker)}`);
-		expect(Object.keys(oneWorker.executionsPerWorker).filter((w) => oneWorker.executionsPerWorker[w] > 0)).toEqual(['worker1']);
+		// Two workers each keep the limit alone, so together they can exceed it: that share is a measurement, not a promise.
 		if (twoWorkers) {
 			report(
 				`429 share: two workers ${(twoWorkers.share429 * 100).toFixed(1)} % (${twoWorkers.answered429}/${twoWorkers.requests}), ` +
 					`one worker ${(oneWorker.share429 * 100).toFixed(1)} % (${oneWorker.answered429}/${oneWorker.requests})`,
 			);
 		}
+		expect(Object.keys(oneWorker.executionsPerWorker).filter((w) => oneWorker.executionsPerWorker[w] > 0)).toEqual(['worker1']);
+		expect(oneWorker.answered429).toBe(0);
 	});
 }
 
