@@ -27,13 +27,6 @@ export interface PreparedPost {
 	scheduledAt?: string;
 	/** Things the user should know that are not errors. */
 	notes: string[];
-	/**
-	 * What the duplicate guard compares for binary media: "sha256:<hex>" of the content (its link
-	 * changes with every upload). Unset for URL media, where the normalised URL is compared.
-	 */
-	mediaIdentity?: string;
-	/** The field the duplicate guard names: Media URL, or the binary field(s). */
-	mediaField?: string;
 }
 
 /** Where the farm calls back when the post is live. */

@@ -2,15 +2,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { PreparedPost } from './body';
 
-/** The node's output for one queued post: what was queued, and in plain words what happens next. */
-export function postResult(post: PreparedPost, taskId: string): IDataObject {
+/**
+ * The node's output for one queued post: what was queued, and in plain words what happens next.
+ * `media` is what the output shows of the media (posting/media.ts): its link, and for a file where it went.
+ */
+export function postResult(post: PreparedPost, taskId: string, media: IDataObject): IDataObject {
 	const { body } = post;
 	const when = post.scheduledAt ? `at ${post.scheduledAt}` : 'within minutes';
 	const result: IDataObject = {
 		task_id: taskId,
 		profile_id: body.profile_id,
 		media_type: body.media_type,
-		media_url: body.media_url,
+		media_url: media.media_url,
 		title: body.title,
 		is_live: body.is_live,
 		delivery: body.is_live ? 'live' : 'draft',
@@ -24,5 +27,5 @@ export function postResult(post: PreparedPost, taskId: string): IDataObject {
 	}
 	if (post.postRef !== undefined) result.post_ref = post.postRef;
 	if (post.notes.length > 0) result.notes = post.notes;
-	return result;
+	return { ...result, ...media };
 }
