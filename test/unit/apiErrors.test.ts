@@ -3,7 +3,6 @@ import {
 	describeHttpFailure,
 	describeMissingTaskId,
 	describeTransportFailure,
-	findErrorCode,
 	formatDetail,
 	type RequestEffect,
 } from '../../nodes/FarmProfile/transport/failures';
@@ -106,16 +105,5 @@ describe('describeTransportFailure', () => {
 		expect(describeTransportFailure('ECONNABORTED', CREATE_POST)).toMatchObject({ mayHavePosted: true });
 		expect(describeTransportFailure('ECONNRESET', CREATE_POST)).toMatchObject({ mayHavePosted: true });
 		expect(describeTransportFailure(undefined, CREATE_POST)).toMatchObject({ mayHavePosted: true, code: 'UNKNOWN' });
-	});
-});
-
-describe('findErrorCode', () => {
-	it('finds the code on wrapped errors and in messages', () => {
-		const axiosLike = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
-		expect(findErrorCode({ message: 'wrapped', cause: axiosLike })).toBe('ECONNREFUSED');
-		expect(findErrorCode({ message: 'Invalid URL', errorResponse: { code: 'ERR_INVALID_URL' } })).toBe('ERR_INVALID_URL');
-		expect(findErrorCode(new Error('timeout of 1000ms exceeded'))).toBe('ETIMEDOUT');
-		expect(findErrorCode(new Error('socket hang up'))).toBe('ECONNRESET');
-		expect(findErrorCode(new Error('something else'))).toBeUndefined();
 	});
 });

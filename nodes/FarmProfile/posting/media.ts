@@ -12,7 +12,8 @@ import { binaryFieldLabel, readBinaryMedia, type BinaryAccess, type BinaryMedia 
 import { httpMediaFetch } from '../media/fetch';
 import { preflightMedia } from '../media/preflight';
 import { normaliseMediaUrl } from '../state/postHistory';
-import { checkStorage, uploadMedia, type Storage } from '../storage/upload';
+import { checkStorage, uploadMedia } from '../storage/upload';
+import type { Storage } from '../storage/storageCredential';
 import type { ApiFailure } from '../transport/failures';
 import type { FieldIssue, PreparedPost } from './body';
 import type { PostInput } from './input';

@@ -2,6 +2,7 @@
 // `detail` (FastAPI style: a string, or for 422 a list of {loc, msg, type}) is shown beside it.
 
 import { labelForBodyProperty } from '../actions/fields';
+import { classifyNetworkError } from './networkErrors';
 import { TEAM_LIMIT_PER_MINUTE } from './pacing';
 
 export interface ApiFailure {
@@ -122,30 +123,13 @@ export function describeHttpFailure(status: number, body: unknown, effect: Reque
 	}
 }
 
-/** Network error codes that mean the request never reached the API. */
-const NOT_SENT = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'ERR_INVALID_URL',
-]);
-
-const TIMED_OUT = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
-
 /**
  * Describes a request that got no HTTP answer, from the network error code found on the error.
  * The code stays out of the message: n8n swaps messages that contain one for its own generic text.
  */
 export function describeTransportFailure(code: string | undefined, effect: RequestEffect): ApiFailure {
 	const seen = `Network error: ${code ?? 'none given'}.`;
-	if (code && NOT_SENT.has(code)) {
+	if (code && classifyNetworkError(code) === 'not-reached') {
 		return {
 			message: 'Could not reach the farm API',
 			description: `${seen} ${effect.nothingDone}. Check Base URL in the Farm Profile API credential and that this n8n can reach it, then run again.`,
@@ -153,7 +137,7 @@ export function describeTransportFailure(code: string | undefined, effect: Reque
 			mayHavePosted: false,
 		};
 	}
-	if (code && TIMED_OUT.has(code)) {
+	if (code && classifyNetworkError(code) === 'timed-out') {
 		return {
 			message: 'The farm API did not answer in time',
 			description: `${seen} ${effect.unclear}`,
@@ -167,28 +151,6 @@ export function describeTransportFailure(code: string | undefined, effect: Reque
 		code: code ?? 'UNKNOWN',
 		mayHavePosted: effect.unclearMayHavePosted,
 	};
-}
-
-/**
- * Finds the network error code on an error, or on what it wraps: n8n's NodeApiError keeps the
- * original as `cause`, or as `errorResponse` when it does not recognise it as an Error.
- */
-export function findErrorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		const message = (current as { message?: unknown }).message;
-		if (typeof message === 'string') {
-			const match = /\b(E[A-Z]{3,}|ERR_[A-Z_]+)\b/.exec(message);
-			if (match) return match[1];
-			if (/timeout/i.test(message)) return 'ETIMEDOUT';
-			if (/socket hang up/i.test(message)) return 'ECONNRESET';
-		}
-		const wrapper = current as { cause?: unknown; errorResponse?: unknown };
-		current = wrapper.cause ?? wrapper.errorResponse;
-	}
-	return undefined;
 }
 
 /** A retry of a run meets an item whose earlier attempt may have posted: it is not sent again. */

@@ -14,10 +14,10 @@ import {
 	describeHttpFailure,
 	describeRateLimitGiveUp,
 	describeTransportFailure,
-	findErrorCode,
 	type ApiFailure,
 	type RequestEffect,
 } from './failures';
+import { findErrorCode } from './networkErrors';
 import { backoffMs, pacerFor, retryAfterMs, teamId, type PaceRule } from './pacing';
 import { redact } from '../../shared/secrets';
 import { decryptedCredentialOptions } from '../state/n8nInternals';
