@@ -208,7 +208,8 @@ describe('Same Media on Several Profiles', () => {
 	it('refuses media another profile of the pool has within the window, naming it, its time and the fix', () => {
 		expect(placePost({ ref: 'r1', media: clip }, ['ben', 'anna'], history, berlinRules, window)).toEqual({
 			ok: false,
-			problem: 'the same media is already on profile anna at 1 Dec 08:00 Europe/Berlin, within 48 h (Same Media on Several Profiles: Refuse)',
+			rule: 'sameMedia',
+			problem: 'is already on profile anna at 1 Dec 08:00 Europe/Berlin, within 48 h (Same Media on Several Profiles: Refuse)',
 			fix: 'set Same Media on Several Profiles to Allow, or wait until 3 Dec 08:00 Europe/Berlin',
 		});
 	});
@@ -248,8 +249,9 @@ describe('a post that does not fit before the horizon', () => {
 		expect(plan.slice(0, 4).every((p) => p.ok)).toBe(true);
 		const expected = {
 			ok: false,
+			rule: 'room',
 			problem:
-				'does not fit by 2 Dec 08:00 Europe/Berlin: every profile of the pool is at Max Posts per Profile per Day (2), Minimum Gap (120 min) or outside Posting Hours (09:00–21:00) until 2 Dec 09:00 Europe/Berlin',
+				'has no room for this post by 2 Dec 08:00 Europe/Berlin: every profile of the pool is at Max Posts per Profile per Day (2), Minimum Gap (120 min) or outside Posting Hours (09:00–21:00) until 2 Dec 09:00 Europe/Berlin',
 			fix: 'add profiles to the pool, raise Max Posts per Profile per Day, widen Posting Hours, or raise Horizon (Days)',
 			nextRoomAt: local('2026-12-02 09:00', BERLIN),
 		};
@@ -263,7 +265,7 @@ describe('a post that does not fit before the horizon', () => {
 		const placement = placePost({ ref: 'late', media: 'm' }, ['anna'], {}, rules, window);
 		const offset = placePost({ ref: 'late', media: 'm' }, ['anna'], {}, { ...rules, postingHours: { from: '09:00', to: '21:00' } }, window);
 		expect(placed(offset).slot - local('2026-12-01 09:00', BERLIN)).toBeGreaterThanOrEqual(10 * MINUTE);
-		expect(placement).toEqual({ ok: false, problem: expect.stringContaining('no profile has room before'), fix: expect.any(String) });
+		expect(placement).toEqual({ ok: false, rule: 'room', problem: expect.stringContaining('no profile has room before'), fix: expect.any(String) });
 	});
 });
 
@@ -546,7 +548,7 @@ describe('planBatch: properties over 300 random pools, histories and batches', (
 				if (placement.ok) expect({ ok: true, profileId: placement.profileId, slot: placement.slot }).toEqual(expected);
 				else {
 					expect(expected.ok).toBe(false);
-					expect(placement.problem).toContain(expected.kind === 'same media' ? 'same media' : 'does not fit');
+					expect(placement.rule).toBe(expected.kind === 'same media' ? 'sameMedia' : 'room');
 					if (expected.kind === 'does not fit') expect(placement.nextRoomAt).toBe(expected.nextRoomAt);
 				}
 				compared++;

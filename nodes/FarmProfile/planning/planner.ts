@@ -52,7 +52,8 @@ export interface PlanPost {
 }
 export type Placement =
 	| { ok: true; profileId: string; slot: number; reason: string }
-	| { ok: false; problem: string; fix: string; nextRoomAt?: number };
+	/** rule: what stopped it, the media (Same Media on Several Profiles) or the pool's room (the cadence rules, the horizon). */
+	| { ok: false; rule: 'sameMedia' | 'room'; problem: string; fix: string; nextRoomAt?: number };
 
 /** One post: the profile whose earliest slot keeps every rule; ties → the profile whose latest post is oldest (none = oldest), then pool order. Pure. */
 export function placePost(post: PlanPost, pool: string[], history: PoolHistory, rules: PlanRules, window: PlanWindow): Placement {
@@ -282,13 +283,15 @@ class PoolPlan {
 		if (this.rules.sameMedia === 'refuse') {
 			return {
 				ok: false,
-				problem: `the same media is already on profile ${record.profileId} at ${this.label(record.slot)}, within ${hours} h (Same Media on Several Profiles: Refuse)`,
+				rule: 'sameMedia',
+				problem: `is already on profile ${record.profileId} at ${this.label(record.slot)}, within ${hours} h (Same Media on Several Profiles: Refuse)`,
 				fix: `set Same Media on Several Profiles to Allow, or wait until ${this.label(clear)}`,
 			};
 		}
 		return {
 			ok: false,
-			problem: `every profile of the pool with room has the same media within ${hours} h (e.g. profile ${record.profileId} at ${this.label(record.slot)})`,
+			rule: 'sameMedia',
+			problem: `is already on every profile of the pool with room, within ${hours} h (e.g. profile ${record.profileId} at ${this.label(record.slot)})`,
 			fix: `add profiles to the pool, or wait until ${this.label(clear)}`,
 		};
 	}
@@ -304,7 +307,8 @@ class PoolPlan {
 		const until = nextRoomAt === undefined ? `and no profile has room before ${this.label(this.searchEnd)} either` : `until ${this.label(nextRoomAt)}`;
 		return {
 			ok: false,
-			problem: `does not fit by ${this.label(this.window.latest)}: every profile of the pool is at Max Posts per Profile per Day (${maxPostsPerDay}), Minimum Gap (${minGapMinutes} min) or outside Posting Hours (${postingHours.from}–${postingHours.to}) ${until}`,
+			rule: 'room',
+			problem: `has no room for this post by ${this.label(this.window.latest)}: every profile of the pool is at Max Posts per Profile per Day (${maxPostsPerDay}), Minimum Gap (${minGapMinutes} min) or outside Posting Hours (${postingHours.from}–${postingHours.to}) ${until}`,
 			fix: 'add profiles to the pool, raise Max Posts per Profile per Day, widen Posting Hours, or raise Horizon (Days)',
 			...(nextRoomAt === undefined ? {} : { nextRoomAt }),
 		};

@@ -24,6 +24,8 @@ export interface PostMedia {
 	identity: string;
 	/** The field an issue about the media names. */
 	field: string;
+	/** What a plan shows of the media before anything is delivered. */
+	preview: IDataObject;
 	deliver(post: PreparedPost): Promise<Delivery>;
 }
 
@@ -44,6 +46,7 @@ function urlMedia(run: PostingRun, input: PostInput, post: PreparedPost): PostMe
 	return {
 		identity: normaliseMediaUrl(post.body.media_url),
 		field,
+		preview: { media_url: post.body.media_url },
 		deliver: async ({ body }) => {
 			if (input.guards.preflight) {
 				const fetch = httpMediaFetch(run.ctx, input.timeout);
@@ -67,6 +70,7 @@ async function checkFile(run: PostingRun, itemIndex: number, input: PostInput, p
 		media: {
 			identity: `sha256:${read.media.sha256}`,
 			field: binaryFieldLabel(mediaType),
+			preview: { media: filePreview(read.media) },
 			deliver: async (reserved) => await upload(run, storage, read.media, reserved),
 		},
 	};
@@ -79,9 +83,14 @@ async function upload(run: PostingRun, storage: Storage, file: BinaryMedia, post
 	if (issues.length > 0) return { ok: false, issues };
 	const scheduledAt = scheduledDate(post);
 	const result = await uploadMedia(storage, file, { reference: post.postRef ?? randomUUID(), now, scheduledAt });
-	if (!result.ok) return { ok: false, failure: { ...result.failure, mayHavePosted: false } };
+	if (!result.ok) return result;
 	const { uploaded } = result;
 	return { ok: true, url: uploaded.url, shown: { media_url: uploaded.safeUrl, media: uploaded.output }, secrets: uploaded.secrets };
+}
+
+/** A file before its upload: which fields, how big, its content hash. */
+function filePreview(file: BinaryMedia): IDataObject {
+	return { fields: file.fields, size: file.size, sha256: file.sha256, content_type: file.contentType, ...(file.slides === undefined ? {} : { slides: file.slides }) };
 }
 
 function storageIssues(run: PostingRun, storage: Storage, post: PreparedPost, now = new Date()): FieldIssue[] {

@@ -24,12 +24,12 @@ export async function prepareItem(run: PostingRun, itemIndex: number, input: Pos
 	return { itemIndex, input, post, media: checked.media };
 }
 
-/** The checked body of a post from these fields; throws the field issues. */
-export function buildPost(run: PostingRun, itemIndex: number, input: PostInput): PreparedPost {
+/** The checked body of a post from these fields; throws the field issues. `reference`: the post_ref when the fields give none. */
+export function buildPost(run: PostingRun, itemIndex: number, input: PostInput, reference: () => string = randomUUID): PreparedPost {
 	const prepared = preparePost(input, {
 		now: Date.now(),
 		timezone: run.timezone,
-		newReference: randomUUID,
+		newReference: reference,
 		farmIsPrivate: run.farmIsPrivate,
 		callback: run.callback,
 	});
