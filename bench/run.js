@@ -1,7 +1,8 @@
 'use strict';
 // `npm run bench`: posting at the team's rate limit, measured in real n8n 2.x against the sandbox,
-// beside n8n's own HTTP Request and Webhook nodes in the same run, and uploading a 100 MB video
-// beside n8n's own S3 node (part 5). Not a test: it prints a summary and writes bench/results.json.
+// beside n8n's own HTTP Request and Webhook nodes in the same run, uploading a 100 MB video
+// beside n8n's own S3 node (part 5), and planning a batch across a pool of profiles (part 6, no
+// n8n needed). Not a test: it prints a summary and writes bench/results.json.
 //
 // The sandbox's window is shortened to 30 requests per 6 s (the per-minute limit ten times faster)
 // and the Farm Profile node's Rate Limit Window set to match (6 s), so the run takes minutes.
@@ -18,8 +19,8 @@ const { N8nInstance, packPackage } = require('../dev/n8nInstance');
 const wf = require('../dev/workflows');
 
 const ROOT = path.join(__dirname, '..');
-// BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all five.
-const ALL_PARTS = '12345';
+// BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all six.
+const ALL_PARTS = '123456';
 const PARTS = (process.env.BENCH_PARTS ?? ALL_PARTS).split('');
 const API_KEY = 'sk-bench-1f2e3d4c';
 const READY = '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f';
@@ -119,12 +120,16 @@ async function fire(url, body, count, concurrency) {
 
 async function main() {
 	execSync('npm run build --silent', { cwd: ROOT, stdio: 'inherit' });
+	const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+	// Part 6 times a pure function in this process: it runs first, and alone needs no n8n.
+	const planning = PARTS.includes('6') ? planningPart() : undefined;
+	if (PARTS.every((part) => part === '6')) return finish({ date: new Date().toISOString(), machine, planning });
 	const tarball = packPackage(path.join(os.tmpdir(), `farm-bench-pack-${process.pid}`));
 	const limited = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: WINDOW, callbackDelayMs: 3_600_000 }).start();
 	const open = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: { limit: 0 }, callbackDelayMs: 3_600_000 }).start();
 	let n8n = await N8nInstance.create({ major: 2, tarball });
 	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
-	const results = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, n8n: n8n.host.version, node: n8n.host.nodeVersion, window: WINDOW };
+	const results = { date: new Date().toISOString(), machine, n8n: n8n.host.version, node: n8n.host.nodeVersion, window: WINDOW, planning };
 	try {
 		await n8n.importCredentials([
 			wf.credential({ baseUrl: limited.url, apiKey: API_KEY }),
@@ -229,10 +234,83 @@ async function main() {
 		await limited.stop();
 		await open.stop();
 	}
+	finish(results);
+}
+
+function finish(results) {
 	const file = path.join(__dirname, PARTS.join('') === ALL_PARTS ? 'results.json' : `results.parts-${PARTS.join('')}.tmp.json`);
 	fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 	log(`written to ${path.relative(ROOT, file)}`);
 	summarise(results);
+}
+
+// Part 6: the planner of Post Across Profiles (issue #18) on 1,000 posts over 200 profiles whose
+// last 24 h are full (2 posts each at 2 per day), 120 min apart, 09:00–21:00 Europe/Berlin, a
+// 6-day horizon. Beside it, in the same rounds, the same 1,000 placements by the cadence guard's
+// nextFreeSlot going round the pool: what a Code node written by hand does, choosing no profile
+// and knowing no Posting Hours. Its first call in this process is reported apart (JIT, time zone data).
+const PLANNING_ROUNDS = Number(process.env.BENCH_PLANNING_ROUNDS ?? 50);
+
+function planningPart() {
+	log('6. planning 1,000 posts over 200 profiles with a full history');
+	const { planBatch } = require('../dist/nodes/FarmProfile/planning/planner');
+	const { nextFreeSlot } = require('../dist/nodes/FarmProfile/posting/cadenceGuard');
+	const now = Date.parse('2026-12-01T10:00:00Z');
+	const hour = 3_600_000;
+	const rules = { maxPostsPerDay: 2, minGapMinutes: 120, postingHours: { from: '09:00', to: '21:00' }, timezone: 'Europe/Berlin', randomOffsetMinutes: 0, sameMedia: 'refuse', duplicateWindowHours: 48 };
+	const window = { earliest: now, latest: now + 6 * 24 * hour };
+	const pool = Array.from({ length: 200 }, (_, i) => `profile-${i}`);
+	const history = Object.fromEntries(
+		pool.map((id, i) => {
+			const first = now - 23 * hour + (i % 100) * 6 * 60_000;
+			return [id, [{ slot: first, media: `old-${i}-a` }, { slot: first + 3 * hour, media: `old-${i}-b` }]];
+		}),
+	);
+	const posts = Array.from({ length: 1000 }, (_, i) => ({ ref: `bench-post-${i}`, media: `https://cdn.example.com/bench/${i}.mp4` }));
+	const plan = () => planBatch(posts, pool, history, rules, window);
+	const roundRobin = () => {
+		const slots = Object.fromEntries(pool.map((id) => [id, history[id].map((record) => record.slot)]));
+		return posts.map((_, i) => {
+			const id = pool[i % pool.length];
+			const slot = nextFreeSlot(slots[id], now, rules.maxPostsPerDay, rules.minGapMinutes * 60_000);
+			slots[id].push(slot);
+			return { profileId: id, slot };
+		});
+	};
+	const timed = (fn) => {
+		const started = process.hrtime.bigint();
+		const out = fn();
+		return { ms: Number(process.hrtime.bigint() - started) / 1e6, out };
+	};
+	const first = timed(plan);
+	const times = { planner: [], baseline: [] };
+	for (let round = 0; round < PLANNING_ROUNDS; round++) {
+		times.planner.push(timed(plan).ms);
+		times.baseline.push(timed(roundRobin).ms);
+	}
+	const stats = (list) => {
+		const sorted = [...list].sort((a, b) => a - b);
+		return { medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], maxMs: sorted[sorted.length - 1] };
+	};
+	const placed = first.out.filter((placement) => placement.ok);
+	const localHour = new Intl.DateTimeFormat('en-GB', { timeZone: rules.timezone, hour: '2-digit', hourCycle: 'h23' });
+	const outsideHours = (plan) => plan.filter(({ slot }) => Number(localHour.format(slot)) < 9 || Number(localHour.format(slot)) >= 21).length;
+	const part = {
+		profiles: pool.length,
+		posts: posts.length,
+		rules,
+		rounds: PLANNING_ROUNDS,
+		node: process.version,
+		firstCallMs: first.ms,
+		planner: stats(times.planner),
+		baseline: { ...stats(times.baseline), outsidePostingHours: outsideHours(roundRobin()) },
+		placed: placed.length,
+		outsidePostingHours: outsideHours(placed),
+		lastSlot: new Date(Math.max(...placed.map((placement) => placement.slot))).toISOString(),
+	};
+	part.ratio = part.planner.medianMs / part.baseline.medianMs;
+	log(JSON.stringify(part, null, 1));
+	return part;
 }
 
 // Part 5: the same 100 MB MP4, downloaded by an HTTP Request node (File) and uploaded to the same
@@ -462,6 +540,10 @@ function summarise(r) {
 	}
 	const c = r.callbacks;
 	if (c) log(`  callbacks: trigger ${c.trigger.perSecond.toFixed(0)}/s vs Webhook node ${c.webhook.perSecond.toFixed(0)}/s: ratio ${c.ratio.toFixed(2)}`);
+	const p = r.planning;
+	if (p) {
+		log(`  planning ${p.posts} posts over ${p.profiles} profiles: median ${p.planner.medianMs.toFixed(1)} ms (first call ${p.firstCallMs.toFixed(0)} ms) vs nextFreeSlot round the pool ${p.baseline.medianMs.toFixed(1)} ms: ratio ${p.ratio.toFixed(2)}; ${p.placed} placed (${p.outsidePostingHours} outside Posting Hours; round the pool: ${p.baseline.outsidePostingHours}), the last at ${p.lastSlot}`);
+	}
 }
 
 main().catch((error) => {

@@ -107,12 +107,10 @@ export class FarmProfileStorageApi implements ICredentialType {
 	}
 
 	// HEAD of the bucket: proves the endpoint, region, bucket and keys without writing anything.
+	// authenticate reads a URL without a scheme as a path in the bucket, addressed as the node
+	// addresses it (path style or virtual-hosted): '/' is the bucket itself.
 	test: ICredentialTestRequest = {
-		request: {
-			method: 'HEAD',
-			// The bucket's URL, path style or virtual-hosted (the bucket in the host name), as the node addresses it.
-			url: '={{ $credentials.forcePathStyle ? ((/:\\/\\//.test($credentials.endpoint) ? "" : "https://") + $credentials.endpoint.trim().replace(/\\/+$/, "") + "/" + $credentials.bucket.trim()) : ((/:\\/\\//.test($credentials.endpoint) ? "" : "https://") + $credentials.endpoint.trim().replace(/\\/+$/, "")).replace(/^([a-z]+:\\/\\/)/i, "$1" + $credentials.bucket.trim() + ".") }}/',
-		},
+		request: { method: 'HEAD', url: '/' },
 		rules: [
 			{
 				type: 'responseCode',

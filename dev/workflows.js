@@ -60,6 +60,28 @@ function postOnWebhookWorkflow(id, webhookId, parameters, credentialId = CREDENT
 	});
 }
 
+/**
+ * Webhook start ({count, from, start}) → Code making `count` items {n, start} → Farm Profile; answers
+ * with every output item. A generator's batch through the running server.
+ */
+function batchOnWebhookWorkflow(id, webhookId, parameters, credentialId = CREDENTIAL_ID) {
+	const webhook = node(
+		'Start Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		0,
+		{ httpMethod: 'POST', path: webhookId, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		{ webhookId },
+	);
+	const code = node('Make items', 'n8n-nodes-base.code', 2, 120, {
+		jsCode: 'const { count, from, start } = $input.first().json.body;\nreturn Array.from({ length: count }, (_, i) => ({ json: { n: from + i, start } }));',
+	});
+	return workflow(id, `Batch on webhook ${id}`, [webhook, code, farmNode(parameters, {}, credentialId)], {
+		'Start Webhook': { main: [[{ node: 'Make items', type: 'main', index: 0 }]] },
+		'Make items': { main: [[{ node: 'Farm Profile', type: 'main', index: 0 }]] },
+	});
+}
+
 /** Webhook start → Farm Profile "Post and Wait for Publish" → HTTP Request recording what it resumed with. */
 function postAndWaitWorkflow(id, webhookId, parameters, recordUrl) {
 	const start = node('Start Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: webhookId, options: {} }, { webhookId });
@@ -142,6 +164,7 @@ module.exports = {
 	postWorkflow,
 	batchPostWorkflow,
 	postOnWebhookWorkflow,
+	batchOnWebhookWorkflow,
 	postAndWaitWorkflow,
 	triggerWorkflow,
 	downloadAndPostWorkflow,

@@ -153,6 +153,8 @@ async function main() {
 	say(`  "${named('farmExampleBin01')}": a file made in the workflow (here the sandbox's`);
 	say(`  sample MP4) is uploaded to the test storage (${storage.url}, bucket ${STORAGE.bucket}) and the farm`);
 	say('  gets a presigned link to it; the last step shows the bucket, key and link expiry');
+	say(`  "${named('farmExampleFleet1')}": 12 generated videos spread over five profiles, at most 2 a day`);
+	say('  each, 2 hours apart, 09:00–21:00 Berlin time; turn on Plan Only to see the plan without posting');
 	say('  Ctrl-C stops everything');
 }
 

@@ -19,6 +19,10 @@ const DEFAULT_PROFILES = [
 	{ profile_id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', profile_name: 'Warming Wes', phone_id: 'phone-warming-1', status: 'warming', tiktok_username: 'wes.warming' },
 	{ profile_id: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', profile_name: 'Cold Cat', phone_id: 'phone-cold-1', status: 'cold', tiktok_username: 'cat.cold' },
 	{ profile_id: '2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b', profile_name: 'Failed Fay', phone_id: 'phone-failed-1', status: 'failed', tiktok_username: 'fay.failed' },
+	// Three more ready profiles: with Rita and Rob, the five-profile pool of the Post Across Profiles example.
+	{ profile_id: '3f4a5b6c-7d8e-4f9a-8b1c-2d3e4f5a6b7c', profile_name: 'Ready Rae', phone_id: 'phone-ready-3', status: 'ready', tiktok_username: 'rae.ready' },
+	{ profile_id: '4a5b6c7d-8e9f-4a1b-9c2d-3e4f5a6b7c8d', profile_name: 'Ready Ravi', phone_id: 'phone-ready-4', status: 'ready', tiktok_username: 'ravi.ready' },
+	{ profile_id: '5b6c7d8e-9f1a-4b2c-8d3e-4f5a6b7c8d9e', profile_name: 'Ready Rosa', phone_id: 'phone-ready-5', status: 'ready', tiktok_username: 'rosa.ready' },
 ];
 
 const DEFAULTS = {
@@ -320,7 +324,9 @@ function createFarmSandbox(options = {}) {
 	}
 
 	function serveMedia(req, res, name) {
-		const file = media.get(name);
+		// generated-<n>.mp4: a distinct clip per n, standing in for a generator's output.
+		const generated = /^generated-(\d{1,3})\.mp4$/.exec(name);
+		const file = media.get(name) ?? (generated ? { body: makeMp4(5 + (Number(generated[1]) % 50)), contentType: 'video/mp4' } : undefined);
 		state.mediaRequests.push({ method: req.method, name, range: req.headers.range ?? null });
 		if (!file) return send(res, 404, { detail: 'Not Found' });
 		if (file.redirectTo) {

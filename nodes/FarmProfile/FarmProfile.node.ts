@@ -21,7 +21,7 @@ export class FarmProfile implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{$parameter["operation"] === "sendAndWait" ? "Post and Wait for Publish" : $parameter["operation"] === "post" ? "Post to Farm Profile" : "Custom API Call"}}',
+			'={{$parameter["operation"] === "sendAndWait" ? "Post and Wait for Publish" : $parameter["operation"] === "post" ? "Post to Farm Profile" : $parameter["operation"] === "postAcrossProfiles" ? "Post Across Profiles" : "Custom API Call"}}',
 		description: 'Post TikTok videos and slideshows from warmed-up farm profiles',
 		defaults: { name: 'Farm Profile' },
 		usableAsTool: true,
@@ -65,6 +65,13 @@ export class FarmProfile implements INodeType {
 						action: 'Post to a farm profile and wait until it is live',
 						description:
 							'Post, then pause this execution until the post is live on TikTok and go on with its URL; no polling, no worker held',
+					},
+					{
+						name: 'Post Across Profiles',
+						value: 'postAcrossProfiles',
+						action: 'Post a batch across a pool of farm profiles',
+						description:
+							'Spread the items over a pool of profiles at a safe cadence: each goes to the profile with the earliest free slot in Posting Hours, scheduled there',
 					},
 				],
 			},

@@ -1,5 +1,5 @@
 // Which addresses the farm can reach: the one network policy, shared by the field checks, the
-// callback check and the media preflight.
+// callback check, the media preflight and the storage; and how an address typed without a scheme is read.
 
 /** True for hosts that only this machine can reach, where plain http:// is acceptable (local sandboxes). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -36,4 +36,14 @@ export function isPrivateUrl(value: string): boolean {
 /** https://, or plain http:// to this machine (a local sandbox). */
 export function isHttpsOrLoopback(url: URL): boolean {
 	return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+/** Whether an address starts with a scheme (https://, http://, …). */
+export function hasScheme(address: string): boolean {
+	return /^[a-z][a-z0-9+.-]*:\/\//i.test(address);
+}
+
+/** An address as the user may type it: one without a scheme is taken as https://. */
+export function withHttps(address: string): string {
+	return address === '' || hasScheme(address) ? address : `https://${address}`;
 }

@@ -170,6 +170,27 @@ it('runs the binary example: the generated file is uploaded to the test storage 
 	expect(Number(head.headers.get('content-length'))).toBe(sample.length);
 });
 
+it('runs the fleet example: 12 videos spread over the five ready profiles, 2 a day each, in Berlin posting hours', async () => {
+	const cli = await N8nInstance.create({ major: 2, userFolder: join(dir, 'n8n-2'), port: n8nPort });
+	const result = await cli.execute('farmExampleFleet1');
+	if (!result.ok) throw new Error(`${result.stdout}\n${result.stderr}`);
+	const out = (result.data?.data?.resultData?.runData ?? {})['Post across the pool']?.[0]?.data?.main?.[0]?.map((item: { json: Record<string, unknown> }) => item.json) ?? [];
+	expect(out).toHaveLength(12);
+	const state = await sandboxState();
+	const sent = out.map((item: Record<string, unknown>) => state.posts.find((p) => p.task_id === item.task_id)?.body);
+	expect(new Set(sent.map((body: Record<string, unknown> | undefined) => body?.profile_id)).size).toBe(5);
+	const local = (ms: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', dateStyle: 'short', timeStyle: 'short' }).format(new Date(ms));
+	for (const body of sent) {
+		const time = local(body?.execute_at as number).slice(11);
+		expect(time >= '09:00' && time <= '21:00').toBe(true);
+	}
+	// No profile has more than two of the batch in any 24 hours.
+	for (const profile of new Set(sent.map((body: Record<string, unknown> | undefined) => body?.profile_id))) {
+		const slots = sent.filter((body: Record<string, unknown> | undefined) => body?.profile_id === profile).map((body: Record<string, unknown> | undefined) => body?.execute_at as number);
+		for (const slot of slots) expect(slots.filter((other: number) => other >= slot && other < slot + 86_400_000).length).toBeLessThanOrEqual(2);
+	}
+});
+
 it('stops everything on Ctrl-C', async () => {
 	const exited = new Promise<number | null>((resolve) => playground.once('exit', resolve));
 	playground.kill('SIGINT');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
+import { fleetCases, fleetSetup, type FleetSetup } from './fleetCases';
 
 const { N8nInstance, packPackage } = require('../../dev/n8nInstance');
 const wf = require('../../dev/workflows');
@@ -52,8 +53,10 @@ export function endToEndSuite(major: 1 | 2) {
 	// The farm for the overlap cases: its answers are slow, so executions really overlap.
 	let overlapFarm: FarmSandbox;
 	let n8n: InstanceType<typeof N8nInstance>;
+	let fleet: FleetSetup;
 
 	beforeAll(async () => {
+		fleet = await fleetSetup();
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 300 }).start();
 		overlapFarm = await createFarmSandbox({
 			apiKeys: [...new Set(Object.values(OVERLAP).map((c) => c.key))],
@@ -83,6 +86,7 @@ export function endToEndSuite(major: 1 | 2) {
 			...[...new Map(Object.values(OVERLAP).map((c) => [c.credential, c])).values()].map((c) =>
 				wf.credential({ baseUrl: overlapFarm.url, apiKey: c.key, id: c.credential }),
 			),
+			...fleet.credentials,
 		]);
 		// One post per call, its media named in the call, as a generator's webhook would send it.
 		const overlapPost = (options: object) => ({
@@ -142,6 +146,7 @@ export function endToEndSuite(major: 1 | 2) {
 				additionalFields: {},
 				options: { postRef: '={{ $json.body.ref }}' },
 			}),
+			...fleet.workflows,
 		]);
 	});
 
@@ -150,6 +155,7 @@ export function endToEndSuite(major: 1 | 2) {
 		await sandbox?.stop();
 		await fastFarm?.stop();
 		await overlapFarm?.stop();
+		await fleet?.farm.stop();
 	});
 
 	describe('n8n execute', () => {
@@ -233,14 +239,18 @@ export function endToEndSuite(major: 1 | 2) {
 			await n8n.activate('e2ePostAndWait01');
 			await n8n.activate('e2eWaitTimeout01');
 			for (const c of Object.values(OVERLAP)) await n8n.activate(c.workflow);
+			for (const { workflow } of fleet.webhooks) await n8n.activate(workflow);
 			await n8n.start();
 			await n8n.waitForWebhook(n8n.webhookUrl(TRIGGER_HOOK));
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${POST_HOOK}`);
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${WAIT_HOOK}`);
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${TIMEOUT_HOOK}`);
 			for (const c of Object.values(OVERLAP)) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${c.hook}`);
+			for (const { hook } of fleet.webhooks) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${hook}`);
 			await n8n.setupOwner();
 		});
+
+		describe('Post Across Profiles', () => fleetCases(() => ({ baseUrl: n8n.baseUrl, farm: fleet.farm })));
 		beforeEach(() => sandbox.reset());
 
 		it('lists the credential, the action and the trigger', async () => {

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import {
-	DEFAULT_DOWNLOAD_MARGIN_SECONDS,
-	normalizePrefix,
-	objectKey,
-	planLinkExpiry,
-	publicObjectUrl,
-} from '../../nodes/FarmProfile/storage/objectKey';
+import { objectKey, planLinkExpiry, publicObjectUrl } from '../../nodes/FarmProfile/storage/objectKey';
 import { MAX_PRESIGN_SECONDS } from '../../nodes/FarmProfile/storage/sigv4';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -37,8 +31,8 @@ describe('objectKey', () => {
 		expect(key).toMatch(/^a-b\/u\/2026\/03\/04\/etc-passwd-x-1-y-[0-9a-f]{16}\.m-p4$/);
 		expect(key.split('/')).not.toContain('..');
 		expect(objectKey({ date, reference: '///', sha256: sha('x'), extension: '' })).toMatch(/^2026\/03\/04\/post-[0-9a-f]{16}\.bin$/);
-		expect(normalizePrefix(undefined)).toBe('');
-		expect(normalizePrefix('media/tiktok/')).toBe('media/tiktok');
+		expect(objectKey({ prefix: 'media/tiktok/', date, reference: 'r', sha256: sha('x'), extension: 'mp4' })).toMatch(/^media\/tiktok\/2026\/03\/04\/r-/);
+		expect(objectKey({ prefix: '', date, reference: 'r', sha256: sha('x'), extension: 'mp4' })).toMatch(/^2026\/03\/04\/r-/);
 	});
 
 	it('needs a full SHA-256', () => {
@@ -55,19 +49,20 @@ describe('publicObjectUrl', () => {
 
 describe('planLinkExpiry', () => {
 	const now = new Date('2026-03-04T12:00:00Z');
+	const DAY = 86400;
 
-	it('posting now: the margin only', () => {
-		expect(planLinkExpiry({ now })).toEqual({ expiresInSeconds: DEFAULT_DOWNLOAD_MARGIN_SECONDS, expiresAt: new Date('2026-03-05T12:00:00Z') });
-		expect(planLinkExpiry({ now, scheduledAt: new Date('2026-03-01T00:00:00Z') })).toMatchObject({ expiresInSeconds: DEFAULT_DOWNLOAD_MARGIN_SECONDS });
+	it('posting now: the 24 h for the phone to download only', () => {
+		expect(planLinkExpiry({ now })).toEqual({ expiresInSeconds: DAY, expiresAt: new Date('2026-03-05T12:00:00Z') });
+		expect(planLinkExpiry({ now, scheduledAt: new Date('2026-03-01T00:00:00Z') })).toMatchObject({ expiresInSeconds: DAY });
 	});
 
-	it('scheduled: until the scheduled time plus the margin', () => {
-		const plan = planLinkExpiry({ now, scheduledAt: new Date('2026-03-06T12:00:00.500Z'), marginSeconds: 7200 });
-		expect(plan).toEqual({ expiresInSeconds: 2 * 86400 + 1 + 7200, expiresAt: new Date('2026-03-06T14:00:01Z') });
+	it('scheduled: until the scheduled time (whole seconds, rounded up) plus 24 h', () => {
+		const plan = planLinkExpiry({ now, scheduledAt: new Date('2026-03-06T12:00:00.500Z') });
+		expect(plan).toEqual({ expiresInSeconds: 2 * DAY + 1 + DAY, expiresAt: new Date('2026-03-07T12:00:01Z') });
 	});
 
 	it('accepts exactly 7 days and refuses one second more, with the latest possible time in the fix', () => {
-		const last = new Date(now.getTime() + (MAX_PRESIGN_SECONDS - DEFAULT_DOWNLOAD_MARGIN_SECONDS) * 1000);
+		const last = new Date(now.getTime() + (MAX_PRESIGN_SECONDS - DAY) * 1000);
 		expect(planLinkExpiry({ now, scheduledAt: last })).toEqual({ expiresInSeconds: MAX_PRESIGN_SECONDS, expiresAt: new Date('2026-03-11T12:00:00Z') });
 		const refused = planLinkExpiry({ now, scheduledAt: new Date(last.getTime() + 1000) });
 		expect(refused).toEqual({
@@ -76,10 +71,5 @@ describe('planLinkExpiry', () => {
 				fix: 'schedule the post before 2026-03-10T12:00:00Z, or set a Public Base URL in the storage credential (a link that does not expire), or give the media as a URL',
 			},
 		});
-	});
-
-	it('names the allowed span for another margin', () => {
-		const refused = planLinkExpiry({ now, scheduledAt: new Date('2026-04-01T00:00:00Z'), marginSeconds: 6 * 3600 });
-		expect(refused).toMatchObject({ problem: { problem: expect.stringContaining('more than 6 days 18 h ahead') } });
 	});
 });

@@ -1,5 +1,6 @@
-// putObject / presignGet / mediaLink against the signature-checking test S3 server, through n8n's
-// own HTTP helper (n8n-core 2.x: what this.helpers.httpRequest calls) and through a plain client
+// putObject and mediaLink against the signature-checking test S3 server, each request signed by the
+// storage credential's authenticate as n8n runs it, and sent through n8n's own HTTP helper (n8n-core
+// 2.x: what this.helpers.httpRequest calls), an axios client set up like 1.x's, or a plain client
 // for virtual-hosted style.
 
 import 'reflect-metadata';
@@ -12,11 +13,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { mediaLink, presignGet, putObject, sha256OfStream, type HttpRequestFunction, type StorageSettings } from '../../nodes/FarmProfile/storage/s3Client';
-import { objectKey } from '../../nodes/FarmProfile/storage/objectKey';
+import { mediaLink, putObject } from '../../nodes/FarmProfile/storage/s3Client';
+import type { HttpRequestFunction, Storage } from '../../nodes/FarmProfile/storage/storageCredential';
 import { send } from './rawHttp';
+import { connectTestStorage, plainHttp } from './storageContext';
 import { startS3Server, type S3Server } from '../../dev/s3Server';
 
 /** n8n's real request helper (the one behind this.helpers.httpRequest in n8n-core 2.x). */
@@ -42,119 +44,96 @@ const n8n1LikeHttp: HttpRequestFunction = async (options: IHttpRequestOptions) =
 	return { statusCode: response.status, headers: response.headers, body: response.data };
 };
 
-/** A plain client with n8n's contract (returnFullResponse + ignoreHttpStatusErrors), able to reach *.farm.test. */
-const plainHttp: HttpRequestFunction = async (options: IHttpRequestOptions) => {
-	const response = await send({
-		method: options.method ?? 'GET',
-		url: options.url,
-		headers: options.headers as Record<string, string>,
-		body: options.body as unknown as Buffer | Readable | undefined,
-	});
-	return { statusCode: response.statusCode, headers: response.headers, body: response.body };
-};
-
 let server: S3Server;
-let settings: StorageSettings;
+let data: ICredentialDataDecryptedObject;
+let storage: Storage;
 beforeAll(async () => {
 	server = await startS3Server();
-	settings = {
-		endpoint: server.endpoint,
-		region: server.config.region,
-		bucket: 'farm-media',
-		pathStyle: true,
-		keys: { accessKeyId: server.config.accessKeyId, secretAccessKey: server.config.secretAccessKey },
-		credentialName: 'Test Storage',
-		timeoutMs: 5000,
-	};
+	data = server.storageCredential();
+	storage = await connect();
 });
 afterAll(async () => server.close());
 
-const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+/** The storage as the node connects to it, named "Test Storage", sent through n8n's helper unless told otherwise. */
+const connect = (overrides: ICredentialDataDecryptedObject = {}, transport: HttpRequestFunction = n8nHttp) =>
+	connectTestStorage({ ...data, ...overrides }, { name: 'Test Storage', transport });
+
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 let counter = 0;
 const freshKey = (ext = 'mp4') => `uploads/2026/03/04/ref-${++counter}-${Date.now()}.${ext}`;
+const buffer = (bytes: Buffer) => ({ body: bytes, sha256: sha(bytes), contentType: 'video/mp4' as const });
+
+/** A link to the object the storage serves (a presigned one, as the credential has no Public Base URL). */
+function linkTo(target: Storage, key: string, now = new Date()): string {
+	const link = mediaLink(target.credential, { key, now });
+	if ('problem' in link) throw new Error(link.problem.problem);
+	return link.url;
+}
 
 describe('putObject', () => {
-	it('uploads a Buffer through n8n\'s HTTP helper, signed with the content hash, and the presigned link serves it', async () => {
-		const data = Buffer.from('a small mp4 ' + 'x'.repeat(1000));
+	it("uploads a Buffer through n8n's HTTP helper, signed with the content hash, and the presigned link serves it", async () => {
+		const bytes = Buffer.from('a small mp4 ' + 'x'.repeat(1000));
 		const key = freshKey();
-		const result = await putObject(n8nHttp, settings, { key, body: data, contentType: 'video/mp4' });
-		expect(result).toEqual({
-			ok: true,
-			object: {
-				bucket: 'farm-media',
-				key,
-				size: data.length,
-				sha256: sha(data),
-				etag: `"${createHash('md5').update(data).digest('hex')}"`,
-				alreadyExisted: false,
-				objectUrl: `${server.endpoint}/farm-media/${key}`,
-			},
-		});
+		expect(await putObject(storage, { key, ...buffer(bytes) })).toEqual({ ok: true, alreadyExisted: false });
 		const request = server.requests.at(-1)!;
-		expect(request).toMatchObject({ method: 'PUT', auth: 'header', outcome: 'Stored', bodyBytes: data.length });
-		expect(request.headers['x-amz-content-sha256']).toBe(sha(data));
+		expect(request).toMatchObject({ method: 'PUT', url: `/farm-media/${key}`, style: 'path', auth: 'header', outcome: 'Stored', bodyBytes: bytes.length });
+		expect(request.headers['x-amz-content-sha256']).toBe(sha(bytes));
 		expect(request.headers['if-none-match']).toBe('*');
 		expect(request.headers['content-type']).toBe('video/mp4');
-		expect(server.objects.get(`farm-media/${key}`)?.body?.equals(data)).toBe(true);
+		expect(server.objects.get(`farm-media/${key}`)?.body?.equals(bytes)).toBe(true);
 
-		const link = presignGet(settings, key, 3600);
-		const download = await send({ method: 'GET', url: link.url });
+		const download = await send({ method: 'GET', url: linkTo(storage, key) });
 		expect(download.statusCode).toBe(200);
-		expect(download.body.equals(data)).toBe(true);
-		expect(link.safeUrl).not.toContain(/X-Amz-Signature=([0-9a-f]+)/.exec(link.url)![1]);
+		expect(download.body.equals(bytes)).toBe(true);
 	});
 
-	it('streams a file (n8n filesystem binary mode) with Content-Length, no chunking, UNSIGNED-PAYLOAD', async () => {
+	it('streams a file (n8n filesystem binary mode) with Content-Length and no chunking, the storage checking its hash', async () => {
 		const file = path.join(os.tmpdir(), `farm-s3-${process.pid}.mp4`);
-		const data = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
-		fs.writeFileSync(file, data);
+		const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+		fs.writeFileSync(file, bytes);
 		try {
 			const key = freshKey();
-			const result = await putObject(n8nHttp, settings, {
-				key,
-				body: { open: () => fs.createReadStream(file), length: data.length },
-				contentType: 'video/mp4',
-			});
-			expect(result.ok).toBe(true);
+			const body = { open: async () => fs.createReadStream(file), length: bytes.length };
+			expect(await putObject(storage, { key, body, sha256: sha(bytes), contentType: 'video/mp4' })).toMatchObject({ ok: true });
 			const request = server.requests.at(-1)!;
-			expect(request.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
-			expect(request.headers['content-length']).toBe(String(data.length));
+			expect(request.headers['x-amz-content-sha256']).toBe(sha(bytes));
+			expect(request.headers['content-length']).toBe(String(bytes.length));
 			expect(request.headers['transfer-encoding']).toBeUndefined();
-			expect(server.objects.get(`farm-media/${key}`)?.sha256).toBe(sha(data));
+			expect(server.objects.get(`farm-media/${key}`)?.sha256).toBe(sha(bytes));
 
-			// With the hash computed first (it is in the key anyway), the storage checks the bytes.
-			const hash = await sha256OfStream(fs.createReadStream(file));
-			expect(hash).toBe(sha(data));
-			const signed = await putObject(n8nHttp, settings, { key: freshKey(), body: { open: () => fs.createReadStream(file), length: data.length }, sha256: hash, contentType: 'video/mp4' });
-			expect(signed).toMatchObject({ ok: true, object: { sha256: hash } });
-			expect(server.requests.at(-1)!.headers['x-amz-content-sha256']).toBe(hash);
+			const lying = await putObject(storage, { key: freshKey(), body, sha256: sha(Buffer.from('other bytes')), contentType: 'video/mp4' });
+			expect(lying).toMatchObject({ ok: false, failure: { code: 'XAmzContentSHA256Mismatch' } });
 		} finally {
 			fs.unlinkSync(file);
 		}
 	});
 
 	it.each([
-		["n8n 2.x's helper", () => n8nHttp],
-		["an axios client set up like n8n 1.x's helper", () => n8n1LikeHttp],
+		["n8n 2.x's helper", n8nHttp],
+		["an axios client set up like n8n 1.x's helper", n8n1LikeHttp],
 	])('streams 256 MiB through %s without holding it in memory', async (_name, transport) => {
 		const quiet = await startS3Server({ storeBodies: false, accessKeyId: server.config.accessKeyId, secretAccessKey: server.config.secretAccessKey });
 		try {
 			// A new buffer per chunk, as a file stream gives: anything that keeps chunks shows in memory.
 			const chunkBytes = 256 * 1024;
 			const chunks = 1024;
-			const open = () =>
+			const chunkAt = (i: number) => Buffer.alloc(chunkBytes, i & 0xff);
+			const hash = createHash('sha256');
+			for (let i = 0; i < chunks; i++) hash.update(chunkAt(i));
+			const open = async () =>
 				Readable.from(
 					(function* () {
-						for (let i = 0; i < chunks; i++) yield Buffer.alloc(chunkBytes, i & 0xff);
+						for (let i = 0; i < chunks; i++) yield chunkAt(i);
 					})(),
 				);
+			const big = await connect({ endpoint: quiet.endpoint }, transport);
 			const before = process.memoryUsage();
 			let peak = 0;
 			const sampler = setInterval(() => {
 				const now = process.memoryUsage();
 				peak = Math.max(peak, now.arrayBuffers - before.arrayBuffers, now.rss - before.rss);
 			}, 10);
-			const result = await putObject(transport(), { ...settings, endpoint: quiet.endpoint }, { key: 'big.mp4', body: { open, length: chunkBytes * chunks }, contentType: 'video/mp4' });
+			const result = await putObject(big, { key: 'big.mp4', body: { open, length: chunkBytes * chunks }, sha256: hash.digest('hex'), contentType: 'video/mp4' });
 			clearInterval(sampler);
 			expect(result.ok).toBe(true);
 			expect(quiet.objects.get('farm-media/big.mp4')?.size).toBe(256 * 1024 * 1024);
@@ -165,40 +144,38 @@ describe('putObject', () => {
 	}, 60000);
 
 	it('uploads in virtual-hosted style (bucket in the Host header)', async () => {
-		const vhost = { ...settings, endpoint: server.virtualHostEndpoint, pathStyle: false };
-		const data = Buffer.from('vhost slide');
+		const vhost = await connect({ endpoint: server.virtualHostEndpoint, forcePathStyle: false }, plainHttp);
+		const bytes = Buffer.from('vhost slide');
 		const key = freshKey('zip');
-		const result = await putObject(plainHttp, vhost, { key, body: data, contentType: 'application/zip' });
-		expect(result).toMatchObject({ ok: true, object: { objectUrl: `http://farm-media.s3.farm.test:${server.port}/${key}` } });
-		expect(server.requests.at(-1)).toMatchObject({ style: 'virtual-hosted', outcome: 'Stored' });
-		const link = presignGet(vhost, key, 60);
-		expect((await send({ method: 'GET', url: link.url })).body.equals(data)).toBe(true);
+		expect(await putObject(vhost, { key, body: bytes, sha256: sha(bytes), contentType: 'application/zip' })).toMatchObject({ ok: true });
+		expect(server.requests.at(-1)).toMatchObject({ host: `farm-media.s3.farm.test:${server.port}`, url: `/${key}`, style: 'virtual-hosted', outcome: 'Stored' });
+		expect((await send({ method: 'GET', url: linkTo(vhost, key) })).body.equals(bytes)).toBe(true);
 	});
 
 	it('keys with spaces, unicode and special characters go through signed', async () => {
 		for (const key of ['a b/ü 日本/x+y=z&(1)!.jpg', "it's ~ok*.mp4"]) {
-			const data = Buffer.from(key);
-			expect(await putObject(n8nHttp, settings, { key, body: data, contentType: 'image/jpeg' })).toMatchObject({ ok: true });
-			expect(server.objects.get(`farm-media/${key}`)?.body?.equals(data)).toBe(true);
-			expect((await send({ method: 'GET', url: presignGet(settings, key, 60).url })).statusCode).toBe(200);
+			const bytes = Buffer.from(key);
+			expect(await putObject(storage, { key, ...buffer(bytes) })).toMatchObject({ ok: true });
+			expect(server.objects.get(`farm-media/${key}`)?.body?.equals(bytes)).toBe(true);
+			expect((await send({ method: 'GET', url: linkTo(storage, key) })).statusCode).toBe(200);
 		}
 	});
 
 	it('never overwrites: other content under an existing key is refused, the same content is taken as done', async () => {
 		const key = freshKey();
 		const first = Buffer.from('first');
-		expect(await putObject(n8nHttp, settings, { key, body: first, contentType: 'video/mp4' })).toMatchObject({ ok: true, object: { alreadyExisted: false } });
-		const again = await putObject(n8nHttp, settings, { key, body: first, contentType: 'video/mp4' });
-		expect(again).toMatchObject({ ok: true, object: { alreadyExisted: true, sha256: sha(first) } });
-		const other = await putObject(n8nHttp, settings, { key, body: Buffer.from('second'), contentType: 'video/mp4' });
-		expect(other).toMatchObject({ ok: false, failure: { code: 'PreconditionFailed', httpCode: 412 } });
+		expect(await putObject(storage, { key, ...buffer(first) })).toEqual({ ok: true, alreadyExisted: false });
+		expect(await putObject(storage, { key, ...buffer(first) })).toEqual({ ok: true, alreadyExisted: true });
+		expect(server.requests.at(-1)).toMatchObject({ method: 'HEAD', url: `/farm-media/${key}` });
+		const other = await putObject(storage, { key, ...buffer(Buffer.from('second')) });
+		expect(other).toMatchObject({ ok: false, failure: { code: 'PreconditionFailed', mayHavePosted: false } });
 		expect(server.objects.get(`farm-media/${key}`)?.body?.toString()).toBe('first');
 	});
 
 	it('a server without conditional writes (501 to If-None-Match) gets the upload without the header', async () => {
 		const plain = await startS3Server({ conditionalWrites: false, accessKeyId: server.config.accessKeyId, secretAccessKey: server.config.secretAccessKey });
 		try {
-			const result = await putObject(n8nHttp, { ...settings, endpoint: plain.endpoint }, { key: 'k.mp4', body: Buffer.from('v'), contentType: 'video/mp4' });
+			const result = await putObject(await connect({ endpoint: plain.endpoint }), { key: 'k.mp4', ...buffer(Buffer.from('v')) });
 			expect(result.ok).toBe(true);
 			expect(plain.requests.map((r) => r.outcome)).toEqual(['NotImplemented', 'Stored']);
 		} finally {
@@ -207,29 +184,32 @@ describe('putObject', () => {
 	});
 });
 
-describe('putObject failures are mapped, name the credential and show no secret', () => {
-	const data = Buffer.from('payload');
+describe('putObject failures are mapped, say nothing was posted, name the credential and show no secret', () => {
+	const bytes = Buffer.from('payload');
 	const check = (result: Awaited<ReturnType<typeof putObject>>, code: string | RegExp) => {
 		expect(result.ok).toBe(false);
 		if (result.ok) return;
 		expect(result.failure.code).toMatch(code);
+		expect(result.failure.mayHavePosted).toBe(false);
 		expect(result.failure.description).toContain('"Test Storage"');
 		expect(result.failure.description).toContain('Nothing was posted');
 		const text = JSON.stringify(result);
 		expect(text).not.toContain(server.config.secretAccessKey);
 		expect(text).not.toMatch(/[0-9a-f]{64}/);
 	};
+	const upload = async (overrides: ICredentialDataDecryptedObject, transport?: HttpRequestFunction) =>
+		await putObject(await connect(overrides, transport), { key: freshKey(), ...buffer(bytes) });
 
 	it('bad secret → SignatureDoesNotMatch', async () => {
-		check(await putObject(n8nHttp, { ...settings, keys: { ...settings.keys, secretAccessKey: 'wrong/secret' } }, { key: freshKey(), body: data, contentType: 'video/mp4' }), 'SignatureDoesNotMatch');
+		check(await upload({ secretAccessKey: 'wrong/secret' }), 'SignatureDoesNotMatch');
 	});
 	it('unknown key id → InvalidAccessKeyId', async () => {
-		check(await putObject(n8nHttp, { ...settings, keys: { ...settings.keys, accessKeyId: 'AKIANOBODY' } }, { key: freshKey(), body: data, contentType: 'video/mp4' }), 'InvalidAccessKeyId');
+		check(await upload({ accessKeyId: 'AKIANOBODY' }), 'InvalidAccessKeyId');
 	});
 	it('policy without PutObject → AccessDenied', async () => {
 		server.config.deny.put = true;
 		try {
-			const result = await putObject(n8nHttp, settings, { key: freshKey(), body: data, contentType: 'video/mp4' });
+			const result = await upload({});
 			check(result, 'AccessDenied');
 			expect(!result.ok && result.failure.description).toMatch(/s3:PutObject and s3:GetObject/);
 		} finally {
@@ -237,21 +217,28 @@ describe('putObject failures are mapped, name the credential and show no secret'
 		}
 	});
 	it('unknown bucket → NoSuchBucket', async () => {
-		check(await putObject(n8nHttp, { ...settings, bucket: 'no-such' }, { key: freshKey(), body: data, contentType: 'video/mp4' }), 'NoSuchBucket');
+		check(await upload({ bucket: 'no-such' }), 'NoSuchBucket');
 	});
 	it('wrong region → AuthorizationHeaderMalformed naming the right one', async () => {
-		const result = await putObject(n8nHttp, { ...settings, region: 'eu-west-1' }, { key: freshKey(), body: data, contentType: 'video/mp4' });
+		const result = await upload({ region: 'eu-west-1' });
 		check(result, 'AuthorizationHeaderMalformed');
 		expect(!result.ok && result.failure.description).toContain('"us-east-1"');
 	});
-	it('clock 20 minutes off → RequestTimeTooSkewed', async () => {
-		check(await putObject(n8nHttp, settings, { key: freshKey(), body: data, contentType: 'video/mp4', now: new Date(Date.now() - 20 * 60 * 1000) }), 'RequestTimeTooSkewed');
+	it('the storage clock 20 minutes from ours → RequestTimeTooSkewed', async () => {
+		const ahead = await startS3Server({ now: () => new Date(Date.now() + 20 * 60 * 1000), accessKeyId: server.config.accessKeyId, secretAccessKey: server.config.secretAccessKey });
+		try {
+			check(await upload({ endpoint: ahead.endpoint }), 'RequestTimeTooSkewed');
+		} finally {
+			await ahead.close();
+		}
 	});
 	it('nothing listening → ECONNREFUSED', async () => {
 		const closed = await startS3Server();
 		const endpoint = closed.endpoint;
 		await closed.close();
-		check(await putObject(n8nHttp, { ...settings, endpoint }, { key: freshKey(), body: data, contentType: 'video/mp4' }), 'ECONNREFUSED');
+		const result = await upload({ endpoint });
+		check(result, 'ECONNREFUSED');
+		expect(!result.ok && result.failure.message).toBe('The storage refused the connection');
 	});
 	it('no answer → timeout', async () => {
 		const silent = net.createServer(() => undefined);
@@ -260,46 +247,45 @@ describe('putObject failures are mapped, name the credential and show no secret'
 		silent.on('connection', (socket) => sockets.push(socket));
 		try {
 			const port = (silent.address() as net.AddressInfo).port;
-			const result = await putObject(n8nHttp, { ...settings, endpoint: `http://127.0.0.1:${port}`, timeoutMs: 300 }, { key: freshKey(), body: data, contentType: 'video/mp4' });
+			const impatient: HttpRequestFunction = async (options) => await n8nHttp({ ...options, timeout: 300 });
+			const result = await upload({ endpoint: `http://127.0.0.1:${port}` }, impatient);
 			check(result, /^(ETIMEDOUT|ECONNABORTED)$/);
-			expect(!result.ok && result.failure.retryable).toBe(true);
+			expect(!result.ok && result.failure.message).toBe('The storage did not answer in time (upload)');
 		} finally {
 			sockets.forEach((socket) => socket.destroy());
 			silent.close();
 		}
 	});
 	it('host that does not resolve → ENOTFOUND / EAI_AGAIN', async () => {
-		check(await putObject(n8nHttp, { ...settings, endpoint: 'http://storage.farm-profile.invalid:9000' }, { key: freshKey(), body: data, contentType: 'video/mp4' }), /^(ENOTFOUND|EAI_AGAIN)$/);
+		check(await upload({ endpoint: 'http://storage.farm-profile.invalid:9000' }), /^(ENOTFOUND|EAI_AGAIN)$/);
 	});
 });
 
-describe('presignGet and mediaLink', () => {
+describe('mediaLink', () => {
 	it('an expired link is refused by the storage', async () => {
 		const key = freshKey();
-		await putObject(n8nHttp, settings, { key, body: Buffer.from('x'), contentType: 'video/mp4' });
-		const old = presignGet(settings, key, 60, new Date(Date.now() - 120 * 1000));
-		const answer = await send({ method: 'GET', url: old.url });
+		await putObject(storage, { key, ...buffer(Buffer.from('x')) });
+		const dayAndHourAgo = new Date(Date.now() - 25 * 3_600_000);
+		const answer = await send({ method: 'GET', url: linkTo(storage, key, dayAndHourAgo) });
 		expect(answer.statusCode).toBe(403);
 		expect(answer.body.toString()).toContain('Request has expired');
 	});
 
-	it('mediaLink: presigned until the scheduled time + 24 h, public when a base URL is set, refused beyond 7 days', async () => {
+	it('presigned until the scheduled time + 24 h, public when the credential has a Public Base URL, refused beyond 7 days', async () => {
 		const key = freshKey();
-		await putObject(n8nHttp, settings, { key, body: Buffer.from('scheduled'), contentType: 'video/mp4' });
+		await putObject(storage, { key, ...buffer(Buffer.from('scheduled')) });
 		const now = new Date();
 		const scheduledAt = new Date(now.getTime() + 2 * 86400 * 1000);
-		const link = mediaLink(settings, { key, now, scheduledAt });
-		expect('url' in link && link.expiresAt?.getTime()).toBe(now.getTime() + (2 * 86400 + 86400) * 1000);
+		const link = mediaLink(storage.credential, { key, now, scheduledAt });
 		if (!('url' in link)) throw new Error('expected a link');
+		expect(link.expiresAt?.getTime()).toBe(now.getTime() + (2 * 86400 + 86400) * 1000);
 		expect(link.url).toContain('X-Amz-Expires=259200&');
 		expect((await send({ method: 'GET', url: link.url })).body.toString()).toBe('scheduled');
 		expect(link.safeUrl).toContain('X-Amz-Signature=[redacted]');
+		expect(link.safeUrl).not.toContain(new URL(link.url).searchParams.get('X-Amz-Signature'));
 
-		expect(mediaLink(settings, { key, now, publicBaseUrl: 'https://cdn.example.com/m/' })).toEqual({
-			url: `https://cdn.example.com/m/${key}`,
-			safeUrl: `https://cdn.example.com/m/${key}`,
-		});
-		expect(mediaLink(settings, { key, now, scheduledAt: new Date(now.getTime() + 6.5 * 86400 * 1000) })).toMatchObject({ problem: { fix: expect.stringMatching(/Public Base URL/) } });
-		expect(objectKey({ date: now, reference: 'r', sha256: '0'.repeat(64), extension: 'mp4' })).toMatch(/^\d{4}\/\d{2}\/\d{2}\/r-0{16}\.mp4$/);
+		const withPublic = await connect({ publicBaseUrl: 'https://cdn.example.com/m/' });
+		expect(mediaLink(withPublic.credential, { key, now })).toEqual({ url: `https://cdn.example.com/m/${key}`, safeUrl: `https://cdn.example.com/m/${key}` });
+		expect(mediaLink(storage.credential, { key, now, scheduledAt: new Date(now.getTime() + 6.5 * 86400 * 1000) })).toMatchObject({ problem: { fix: expect.stringMatching(/Public Base URL/) } });
 	});
 });

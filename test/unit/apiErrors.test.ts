@@ -1,9 +1,10 @@
 import {
+	CREATE_POST,
 	describeHttpFailure,
 	describeMissingTaskId,
 	describeTransportFailure,
-	findErrorCode,
 	formatDetail,
+	type RequestEffect,
 } from '../../nodes/FarmProfile/transport/failures';
 
 describe('formatDetail', () => {
@@ -45,7 +46,7 @@ describe('describeHttpFailure', () => {
 		[422, 'could not accept', 'Fix the fields'],
 		[429, 'Rate limit', 'safe to run again'],
 	])('%i says what happened and that nothing was posted', (status, inMessage, inDescription) => {
-		const failure = describeHttpFailure(status, { detail: 'server words' });
+		const failure = describeHttpFailure(status, { detail: 'server words' }, CREATE_POST);
 		expect(failure.message).toContain(inMessage);
 		expect(failure.description).toContain(inDescription);
 		expect(failure.description).toContain('Server said: server words');
@@ -54,13 +55,13 @@ describe('describeHttpFailure', () => {
 	});
 
 	it.each([502, 500, 503, 504])('%i warns that the post may still go up', (status) => {
-		const failure = describeHttpFailure(status, { detail: 'Bad Gateway' });
+		const failure = describeHttpFailure(status, { detail: 'Bad Gateway' }, CREATE_POST);
 		expect(failure.mayHavePosted).toBe(true);
 		expect(failure.description).toContain('Do not retry blindly');
 	});
 
 	it('points at Base URL for unexpected statuses', () => {
-		expect(describeHttpFailure(301, '').description).toContain('Base URL');
+		expect(describeHttpFailure(301, '', CREATE_POST).description).toContain('Base URL');
 	});
 
 	it('treats an answer without task_id as a wrong Base URL that may still have posted', () => {
@@ -68,26 +69,41 @@ describe('describeHttpFailure', () => {
 	});
 });
 
-describe('describeTransportFailure', () => {
-	it('says nothing was posted when the API was never reached', () => {
-		expect(describeTransportFailure('ECONNREFUSED')).toMatchObject({ mayHavePosted: false });
-		expect(describeTransportFailure('ENOTFOUND').description).toContain('Base URL');
+describe('failures of a request that posts nothing', () => {
+	// A list read or a profile update: an unclear answer changes nothing that must not be repeated.
+	const readList: RequestEffect = {
+		nothingDone: 'Nothing was changed',
+		unclear: 'Nothing was changed by this read: it is safe to run again.',
+		unclearMayHavePosted: false,
+		notFound: { message: 'The farm API has no such list (404)', fix: 'Check Base URL.' },
+		conflict: { message: 'Conflict (409)', fix: 'Run again.' },
+	};
+
+	it.each([400, 401, 404, 409, 422, 429, 502, 503])('%i does not speak of posting', (status) => {
+		const failure = describeHttpFailure(status, { detail: 'x' }, readList);
+		expect(`${failure.message} ${failure.description}`).not.toMatch(/post/i);
+		expect(failure.mayHavePosted).toBe(false);
 	});
 
-	it('warns after a timeout or a dropped connection', () => {
-		expect(describeTransportFailure('ECONNABORTED')).toMatchObject({ mayHavePosted: true });
-		expect(describeTransportFailure('ECONNRESET')).toMatchObject({ mayHavePosted: true });
-		expect(describeTransportFailure(undefined)).toMatchObject({ mayHavePosted: true, code: 'UNKNOWN' });
+	it('names what a 404 means for the request made', () => {
+		expect(describeHttpFailure(404, '', readList)).toMatchObject({ message: 'The farm API has no such list (404)', description: 'Nothing was changed. Check Base URL.' });
+	});
+
+	it('says a timeout is safe to repeat', () => {
+		expect(describeTransportFailure('ETIMEDOUT', readList)).toMatchObject({ mayHavePosted: false });
+		expect(describeTransportFailure('ECONNREFUSED', readList).description).toContain('Nothing was changed. Check Base URL');
 	});
 });
 
-describe('findErrorCode', () => {
-	it('finds the code on wrapped errors and in messages', () => {
-		const axiosLike = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
-		expect(findErrorCode({ message: 'wrapped', cause: axiosLike })).toBe('ECONNREFUSED');
-		expect(findErrorCode({ message: 'Invalid URL', errorResponse: { code: 'ERR_INVALID_URL' } })).toBe('ERR_INVALID_URL');
-		expect(findErrorCode(new Error('timeout of 1000ms exceeded'))).toBe('ETIMEDOUT');
-		expect(findErrorCode(new Error('socket hang up'))).toBe('ECONNRESET');
-		expect(findErrorCode(new Error('something else'))).toBeUndefined();
+describe('describeTransportFailure', () => {
+	it('says nothing was posted when the API was never reached', () => {
+		expect(describeTransportFailure('ECONNREFUSED', CREATE_POST)).toMatchObject({ mayHavePosted: false });
+		expect(describeTransportFailure('ENOTFOUND', CREATE_POST).description).toContain('Base URL');
+	});
+
+	it('warns after a timeout or a dropped connection', () => {
+		expect(describeTransportFailure('ECONNABORTED', CREATE_POST)).toMatchObject({ mayHavePosted: true });
+		expect(describeTransportFailure('ECONNRESET', CREATE_POST)).toMatchObject({ mayHavePosted: true });
+		expect(describeTransportFailure(undefined, CREATE_POST)).toMatchObject({ mayHavePosted: true, code: 'UNKNOWN' });
 	});
 });

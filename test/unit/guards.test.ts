@@ -76,28 +76,32 @@ describe('PostHistory', () => {
 	let n = 0;
 	const team = () => `team-${++n}`; // the history is process-wide: each test its own team
 	const now = Date.now();
-	// A guard that claims the media when no record holds it: enough to see what the history does.
-	const claimUnlessHeld = (media: string) => (records: PostRecord[]) => {
-		const held = records.find((r) => r.media === media);
-		return { result: held ?? null, claim: held ? undefined : { media, slot: now } };
-	};
+	const hold = (history: PostHistory, media: string) => history.hold('p1', { media, slot: now }, now);
 	const saved = (store: Record<string, unknown>, profile = 'p1') =>
 		((store.farmProfilePosts ?? {}) as Record<string, PostRecord[]>)[profile] ?? [];
 
-	it('reserves in the same step as the check: a second claim sees the first at once', () => {
+	it('shows a held post at once, pending, to every execution with the key', () => {
+		const key = team();
+		const history = new PostHistory(key, {} as never, now);
+		expect(history.records('p1', now)).toEqual([]);
+		hold(history, 'm');
+		expect(new PostHistory(key, {} as never, now).records('p1', now)).toMatchObject([{ media: 'm', pending: true, taskId: null }]);
+	});
+
+	it('takes the first word on a hold as final', () => {
 		const history = new PostHistory(team(), {} as never, now);
-		const first = history.reserve('p1', now, claimUnlessHeld('m'));
-		const second = history.reserve('p1', now, claimUnlessHeld('m'));
-		expect(first.result).toBeNull();
-		expect(second.result).toMatchObject({ media: 'm', pending: true });
+		const held = hold(history, 'm');
+		held.confirm('task-1');
+		held.release();
+		expect(history.records('p1', now)).toMatchObject([{ media: 'm', taskId: 'task-1' }]);
 	});
 
 	it('frees what it released, and keeps confirmed and unclear posts', () => {
 		const history = new PostHistory(team(), {} as never, now);
-		history.reserve('p1', now, claimUnlessHeld('a')).reservation.release();
-		history.reserve('p1', now, claimUnlessHeld('b')).reservation.confirm('task-b');
-		history.reserve('p1', now, claimUnlessHeld('c')).reservation.keepUncertain();
-		const records = history.forProfile('p1', now);
+		hold(history, 'a').release();
+		hold(history, 'b').confirm('task-b');
+		hold(history, 'c').keepUncertain();
+		const records = history.records('p1', now);
 		expect(records.map((r) => [r.media, r.taskId, Boolean(r.uncertain), Boolean(r.pending)])).toEqual([
 			['b', 'task-b', false, false],
 			['c', null, true, false],
@@ -106,9 +110,9 @@ describe('PostHistory', () => {
 
 	it('guards the profile, not the workflow: two workflows with one key share it, other keys do not', () => {
 		const key = team();
-		new PostHistory(key, {} as never, now).reserve('p1', now, claimUnlessHeld('m')).reservation.confirm('t');
-		expect(new PostHistory(key, {} as never, now).forProfile('p1', now)).toHaveLength(1);
-		expect(new PostHistory(team(), {} as never, now).forProfile('p1', now)).toEqual([]);
+		hold(new PostHistory(key, {} as never, now), 'm').confirm('t');
+		expect(new PostHistory(key, {} as never, now).records('p1', now)).toHaveLength(1);
+		expect(new PostHistory(team(), {} as never, now).records('p1', now)).toEqual([]);
 	});
 
 	it('writes every settled post into the static data of each running execution that knows the profile', () => {
@@ -117,13 +121,13 @@ describe('PostHistory', () => {
 		const storeB: Record<string, unknown> = {};
 		const a = new PostHistory(key, storeA as never, now);
 		const b = new PostHistory(key, storeB as never, now);
-		a.reserve('p1', now, claimUnlessHeld('from-a')).reservation.confirm('ta');
-		b.reserve('p1', now, claimUnlessHeld('from-b')).reservation.confirm('tb');
+		hold(a, 'from-a').confirm('ta');
+		hold(b, 'from-b').confirm('tb');
 		// Whichever of the two executions n8n saves last, both posts are in what it saves.
 		expect(saved(storeA).map((r) => r.media)).toEqual(['from-a', 'from-b']);
 		expect(saved(storeB).map((r) => r.media)).toEqual(['from-a', 'from-b']);
 		// A reservation still waiting for the API is never saved.
-		a.reserve('p1', now, claimUnlessHeld('waiting'));
+		hold(a, 'waiting');
 		expect(saved(storeA).map((r) => r.media)).not.toContain('waiting');
 	});
 
@@ -132,13 +136,13 @@ describe('PostHistory', () => {
 		const store: Record<string, unknown> = { farmProfilePosts: { p1: [old] } }; // saved before records had ids
 		const history = new PostHistory(team(), store as never, now);
 		new PostHistory(team(), store as never, now); // loading it again adds nothing twice
-		expect(history.forProfile('p1', now)).toHaveLength(1);
-		history.reserve('p1', now, claimUnlessHeld('new')).reservation.confirm('t');
+		expect(history.records('p1', now)).toHaveLength(1);
+		hold(history, 'new').confirm('t');
 		expect(saved(store).map((r) => r.media)).toEqual(['kept', 'new']);
 	});
 
 	it('forgets records older than 30 days', () => {
 		const store = { farmProfilePosts: { p1: [{ id: 'x', media: 'm', at: 0, slot: 0, taskId: 't' }] } };
-		expect(new PostHistory(team(), store as never, 31 * DAY_MS).forProfile('p1', 31 * DAY_MS)).toEqual([]);
+		expect(new PostHistory(team(), store as never, 31 * DAY_MS).records('p1', 31 * DAY_MS)).toEqual([]);
 	});
 });

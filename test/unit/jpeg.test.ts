@@ -1,4 +1,4 @@
-import { MAX_SLIDE_BYTES, checkSlideImage, detectImageFormat, isJpeg } from '../../nodes/FarmProfile/media/jpeg';
+import { checkSlideImage } from '../../nodes/FarmProfile/media/jpeg';
 
 const hex = (value: string) => Buffer.from(value.replace(/\s/g, ''), 'hex');
 const ascii = (value: string) => Buffer.from(value, 'latin1');
@@ -17,27 +17,29 @@ const SAMPLES: Record<string, Buffer> = {
 	text: ascii('<!DOCTYPE html><html>'),
 };
 
-describe('detectImageFormat', () => {
+const notJpeg = (what: string) => `is ${what}, not a JPEG (checked by its bytes, not its name)`;
+
+describe('what a slide is, by its first bytes', () => {
 	it.each([
-		['jpeg', 'jpeg'],
-		['jpegExif', 'jpeg'],
-		['png', 'png'],
-		['webp', 'webp'],
-		['gif', 'gif'],
-		['avif', 'avif'],
-		['heic', 'heic'],
-		['bmp', 'bmp'],
-		['tiff', 'tiff'],
-		['mp4', undefined],
-		['text', undefined],
-	])('%s → %s', (sample, format) => {
-		expect(detectImageFormat(SAMPLES[sample])).toBe(format);
+		['jpeg', undefined],
+		['jpegExif', undefined],
+		['png', notJpeg('a PNG image')],
+		['webp', notJpeg('a WebP image')],
+		['gif', notJpeg('a GIF image')],
+		['avif', notJpeg('an AVIF image')],
+		['heic', notJpeg('a HEIC/HEIF image')],
+		['bmp', notJpeg('a BMP image')],
+		['tiff', notJpeg('a TIFF image')],
+		['mp4', notJpeg('not an image this node recognises')],
+		['text', notJpeg('not an image this node recognises')],
+	])('%s → %s', (sample, problem) => {
+		expect(checkSlideImage(SAMPLES[sample], 50_000)?.problem).toBe(problem);
 	});
 
 	it('needs no more than the first bytes, and is safe on short input', () => {
-		expect(isJpeg(hex('ffd8ff'))).toBe(true);
-		expect(isJpeg(hex('ffd8'))).toBe(false);
-		expect(detectImageFormat(Buffer.alloc(0))).toBeUndefined();
+		expect(checkSlideImage(hex('ffd8ff'), 50_000)).toBeUndefined();
+		expect(checkSlideImage(hex('ffd8'), 50_000)?.problem).toBe(notJpeg('not an image this node recognises'));
+		expect(checkSlideImage(Buffer.alloc(0), 50_000)?.problem).toBe(notJpeg('not an image this node recognises'));
 	});
 });
 
@@ -56,8 +58,10 @@ describe('checkSlideImage', () => {
 		expect(checkSlideImage(SAMPLES.text)?.problem).toBe('is not an image this node recognises, not a JPEG (checked by its bytes, not its name)');
 	});
 
-	it('refuses an empty or too large slide', () => {
+	it('refuses an empty slide, and one over 20 MB', () => {
+		const twentyMb = 20 * 1024 * 1024;
 		expect(checkSlideImage(Buffer.alloc(0), 0)?.problem).toBe('is empty (0 bytes)');
-		expect(checkSlideImage(SAMPLES.jpeg, MAX_SLIDE_BYTES + 1)?.problem).toMatch(/at most 20 MB/);
+		expect(checkSlideImage(SAMPLES.jpeg, twentyMb)).toBeUndefined();
+		expect(checkSlideImage(SAMPLES.jpeg, twentyMb + 1)?.problem).toBe('is 20.0 MB; a slide may be at most 20 MB');
 	});
 });

@@ -1,25 +1,6 @@
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
-import { isMp4, movieDurationSeconds } from '../../nodes/FarmProfile/media/mp4Header';
-import { checkSlideNames, findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/media/zipEntries';
-
-describe('mp4Header', () => {
-	it('recognises an MP4 and reads its duration', () => {
-		const video = makeMp4(42.5);
-		expect(isMp4(video)).toBe(true);
-		expect(movieDurationSeconds(video)).toBeCloseTo(42.5);
-	});
-
-	it('finds the movie header at the end of a file that is not fast-start', () => {
-		const video = makeMp4(75, { moovAtEnd: true, mdatBytes: 200_000 });
-		expect(movieDurationSeconds(video.subarray(0, 64 * 1024))).toBeUndefined();
-		expect(movieDurationSeconds(video.subarray(video.length - 1024))).toBeCloseTo(75);
-	});
-
-	it('does not take other files for MP4s', () => {
-		expect(isMp4(makeZip(['slide-1.jpg']))).toBe(false);
-		expect(isMp4(Buffer.from('<html></html>'))).toBe(false);
-	});
-});
+import { checkSlideNames, slideNames } from '../../nodes/FarmProfile/media/slideNames';
+import { findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/media/zipEntries';
 
 describe('zipEntries', () => {
 	it('reads the entry names from the central directory', () => {
@@ -30,6 +11,22 @@ describe('zipEntries', () => {
 
 	it('has no directory for a file that is not a zip', () => {
 		expect(findCentralDirectory(makeMp4(5))).toBeUndefined();
+	});
+
+	it('reads only the whole entries of a directory that is cut short', () => {
+		const zip = makeZip(['slide-1.jpg', 'slide-2.jpg']);
+		const listing = zip.subarray(findCentralDirectory(zip)!.offset);
+		const first = 46 + 'slide-1.jpg'.length;
+		expect(readEntryNames(listing.subarray(0, first + 10))).toEqual(['slide-1.jpg']);
+		expect(readEntryNames(listing.subarray(0, first - 1))).toEqual([]);
+		expect(readEntryNames(Buffer.alloc(0))).toEqual([]);
+	});
+});
+
+describe('slideNames', () => {
+	it('names the slides the node writes by the rule a zip at a URL is checked against', () => {
+		expect(slideNames(3)).toEqual(['slide-1.jpg', 'slide-2.jpg', 'slide-3.jpg']);
+		expect(checkSlideNames(slideNames(35))).toBeUndefined();
 	});
 
 	it.each([

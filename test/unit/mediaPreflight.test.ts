@@ -1,7 +1,7 @@
 // The preflight against real files served over loopback by the sandbox (HEAD, ranges, redirects).
 
-import { httpMediaFetch } from '../../nodes/FarmProfile/media/fetch';
-import { preflightMedia, type MediaFetch } from '../../nodes/FarmProfile/media/preflight';
+import { httpMediaFetch, type MediaFetch } from '../../nodes/FarmProfile/media/fetch';
+import { preflightMedia } from '../../nodes/FarmProfile/media/preflight';
 import { createFarmSandbox, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
 
@@ -22,6 +22,22 @@ beforeAll(async () => {
 afterAll(async () => farm.stop());
 
 const check = (url: string, type: 'video' | 'slideshow') => preflightMedia(fetchMedia, url, type, { allowPrivateHosts: true });
+
+function box(type: string, payload: Buffer): Buffer {
+	const header = Buffer.alloc(8);
+	header.writeUInt32BE(payload.length + 8, 0);
+	header.write(type, 4, 'latin1');
+	return Buffer.concat([header, payload]);
+}
+
+/** makeMp4's boxes: ftyp, then moov and mdat (fast start). */
+function mp4Parts(seconds: number) {
+	const file = makeMp4(seconds, { mdatBytes: 100 });
+	const moovEnd = 32 + file.readUInt32BE(32);
+	return { ftyp: file.subarray(0, 32), moov: file.subarray(32, moovEnd), mdat: file.subarray(moovEnd) };
+}
+
+const ranges = () => farm.state.mediaRequests.map((request) => [request.method, request.range]);
 
 describe('video', () => {
 	it('passes an MP4 of at most 60 s, reading only its first bytes', async () => {
@@ -53,6 +69,71 @@ describe('video', () => {
 		const noRange = farm.serveMedia('whole.mp4', { body: makeMp4(80), contentType: 'video/mp4', ignoreRange: true });
 		expect(await check(noHead, 'video')).toBeUndefined();
 		expect((await check(noRange, 'video'))?.problem).toContain('80.0 s');
+	});
+});
+
+describe('video: the box walk over ranged reads', () => {
+	const HEADER_PROBLEM = {
+		problem: 'is an MP4 without a movie header (moov/mvhd), so its length cannot be read',
+		fix: 'export the video again as a complete MP4; a partly downloaded or still-recording file has no movie header',
+	};
+
+	it('reads an MP4 whose movie header follows the media data from the box after it: two ranged reads', async () => {
+		farm.reset();
+		const file = makeMp4(61.5, { moovAtEnd: true, mdatBytes: 500_000 });
+		const moovAt = file.indexOf('moov', 0, 'latin1') - 4;
+		const url = farm.serveMedia('back.mp4', { body: file, contentType: 'video/mp4' });
+		expect((await check(url, 'video'))?.problem).toBe('is 61.5 s long; TikTok posts from the farm take at most 60 s');
+		expect(ranges()).toEqual([
+			['HEAD', null],
+			['GET', 'bytes=0-65535'],
+			['GET', `bytes=${moovAt}-${moovAt + 65535}`],
+		]);
+	});
+
+	it('is not fooled by "mvhd" inside the media data, before the real movie header', async () => {
+		const { ftyp, moov } = mp4Parts(75);
+		const bait = Buffer.alloc(1000);
+		bait.write('mvhd', 20, 'latin1'); // a text search would read version 0, timescale 1, duration 1: 1 s
+		bait.writeUInt32BE(1, 36);
+		bait.writeUInt32BE(1, 40);
+		const url = farm.serveMedia('bait.mp4', { body: Buffer.concat([ftyp, box('mdat', bait), moov]), contentType: 'video/mp4' });
+		expect((await check(url, 'video'))?.problem).toBe('is 75.0 s long; TikTok posts from the farm take at most 60 s');
+	});
+
+	it('refuses an MP4 without a movie header, as the Binary File source does', async () => {
+		const { ftyp, mdat } = mp4Parts(10);
+		const noMoov = farm.serveMedia('no-moov.mp4', { body: Buffer.concat([ftyp, mdat]), contentType: 'video/mp4' });
+		const complete = makeMp4(10, { moovAtEnd: true, mdatBytes: 200_000 }); // cut inside its movie header
+		const cutShort = farm.serveMedia('partial.mp4', { body: complete.subarray(0, complete.length - 90), contentType: 'video/mp4' });
+		expect(await check(noMoov, 'video')).toEqual(HEADER_PROBLEM);
+		expect(await check(cutShort, 'video')).toEqual(HEADER_PROBLEM);
+	});
+
+	it('reads the whole answer of a host that ignores Range once, whatever the movie header\'s place', async () => {
+		farm.reset();
+		const back = farm.serveMedia('whole-back.mp4', { body: makeMp4(61.5, { moovAtEnd: true, mdatBytes: 200_000 }), contentType: 'video/mp4', ignoreRange: true });
+		expect((await check(back, 'video'))?.problem).toBe('is 61.5 s long; TikTok posts from the farm take at most 60 s');
+		expect(ranges()).toEqual([
+			['HEAD', null],
+			['GET', 'bytes=0-65535'],
+		]);
+	});
+
+	it('makes at most 8 ranged reads, however many large boxes precede the movie header', async () => {
+		farm.reset();
+		const { ftyp, moov } = mp4Parts(20);
+		const padding = Array.from({ length: 12 }, () => box('free', Buffer.alloc(70_000)));
+		const url = farm.serveMedia('many-boxes.mp4', { body: Buffer.concat([ftyp, ...padding, moov]), contentType: 'video/mp4' });
+		expect(await check(url, 'video')).toEqual(HEADER_PROBLEM);
+		expect(ranges().filter(([method]) => method === 'GET')).toHaveLength(8);
+	});
+
+	it('finds a movie header behind a few large boxes', async () => {
+		const { ftyp, moov, mdat } = mp4Parts(20);
+		const padding = Array.from({ length: 5 }, () => box('free', Buffer.alloc(70_000)));
+		const url = farm.serveMedia('some-boxes.mp4', { body: Buffer.concat([ftyp, ...padding, moov, mdat]), contentType: 'video/mp4' });
+		expect(await check(url, 'video')).toBeUndefined();
 	});
 });
 

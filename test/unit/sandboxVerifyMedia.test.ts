@@ -6,7 +6,8 @@ import * as zlib from 'node:zlib';
 
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
-import { slideNames, zipBuffers } from '../../nodes/FarmProfile/media/zipWriter';
+import { slideNames } from '../../nodes/FarmProfile/media/slideNames';
+import { zipBuffers } from '../../nodes/FarmProfile/media/zipWriter';
 
 const KEY = 'sk-verify-media-1';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!.profile_id;

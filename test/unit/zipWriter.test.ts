@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
-import { checkSlideNames, findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/media/zipEntries';
-import { crc32, measureStream, slideNames, zipBuffers, zipLayout, zipParts } from '../../nodes/FarmProfile/media/zipWriter';
+import { checkSlideNames, slideNames } from '../../nodes/FarmProfile/media/slideNames';
+import { findCentralDirectory, readEntryNames } from '../../nodes/FarmProfile/media/zipEntries';
+import { crc32, zipBuffers, zipLayout, zipParts } from '../../nodes/FarmProfile/media/zipWriter';
 
 const jpeg = (n: number, size = 100 + n * 37) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(size, n), Buffer.from([0xff, 0xd9])]);
 const slides = (count: number) => slideNames(count).map((name, index) => ({ name, data: jpeg(index + 1) }));
@@ -95,12 +96,7 @@ describe('zipBuffers', () => {
 describe('zipParts (streamed)', () => {
 	it('produces exactly zipBuffers\' bytes, of the announced size, from streams read twice', async () => {
 		const input = slides(5);
-		const entries = await Promise.all(
-			input.map(async ({ name, data }) => {
-				const open = () => Readable.from([data.subarray(0, 7), data.subarray(7)]);
-				return { name, open, ...(await measureStream(open())) };
-			}),
-		);
+		const entries = input.map(({ name, data }) => ({ name, size: data.length, crc32: crc32(data), open: () => Readable.from([data.subarray(0, 7), data.subarray(7)]) }));
 		const parts: Buffer[] = [];
 		for await (const part of zipParts(entries)) parts.push(part);
 		const streamed = Buffer.concat(parts);

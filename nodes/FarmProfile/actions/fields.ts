@@ -9,10 +9,15 @@ import { TEAM_LIMIT_PER_MINUTE } from '../transport/pacing';
  * Operations that post; each shows the fields below. The waiting one's value is n8n's
  * SEND_AND_WAIT_OPERATION: n8n verifies resume-URL signatures only for nodes whose operation has it.
  */
-export const POSTING_OPERATIONS = ['post', 'sendAndWait'];
+export const POSTING_OPERATIONS = ['post', 'sendAndWait', 'postAcrossProfiles'];
+
+/** Operations that post to the one profile the user names (Post Across Profiles plans the profile and time). */
+const ONE_PROFILE_OPERATIONS = ['post', 'sendAndWait'];
 
 /** Operations for which the user supplies the callback URL (a waiting operation supplies its own). */
-export const OPERATIONS_WITH_WEBHOOK_URL = ['post'];
+export const OPERATIONS_WITH_WEBHOOK_URL = ['post', 'postAcrossProfiles'];
+
+const ACROSS_PROFILES = ['postAcrossProfiles'];
 
 export const MEDIA_TYPES = ['video', 'slideshow'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
@@ -42,7 +47,28 @@ export const postFields: INodeProperties[] = [
 		placeholder: 'e.g. 5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f',
 		description:
 			'UUID of the farm profile to post from. It must belong to the team of the API key and have status "ready" (fully warmed up).',
-		displayOptions: showFor(POSTING_OPERATIONS),
+		displayOptions: showFor(ONE_PROFILE_OPERATIONS),
+	},
+	{
+		displayName: 'Profile IDs',
+		name: 'profileIds',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 3 },
+		placeholder: 'e.g. 5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f, 0f6e1d2c-3b4a-4958-8776-a5b4c3d2e1f0',
+		description:
+			'The pool: UUIDs of the farm profiles to spread the posts over, separated by commas or new lines, or an expression giving a list (e.g. a sheet column gathered with the Aggregate node). Each must belong to the team of the API key and have status "ready".',
+		displayOptions: showFor(ACROSS_PROFILES),
+	},
+	{
+		displayName: 'Plan Only',
+		name: 'planOnly',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to only show the plan (which profile posts each item, when, and why) without uploading, reserving or posting anything. Review it in the table view, then turn it off to post.',
+		displayOptions: showFor(ACROSS_PROFILES),
 	},
 	{
 		displayName: 'Media Type',
@@ -191,6 +217,8 @@ export const postFields: INodeProperties[] = [
 				name: 'scheduledTime',
 				type: 'dateTime',
 				default: '',
+				// Post Across Profiles plans each post's time itself (Options → Posting Hours, Start).
+				displayOptions: { hide: { '/operation': ACROSS_PROFILES } },
 				description:
 					"When to publish, in the future. Takes the picker's date (in the workflow's time zone), an ISO date, a Luxon DateTime or epoch milliseconds. Leave empty to publish at once.",
 			},
@@ -230,6 +258,16 @@ export const postFields: INodeProperties[] = [
 					'Refuse to post the same media URL to the same profile again within this many hours (retries after an unclear answer can otherwise post twice). 0 turns the check off.',
 			},
 			{
+				displayName: 'Horizon (Days)',
+				name: 'horizonDays',
+				type: 'number',
+				default: 6,
+				typeOptions: { minValue: 0.1 },
+				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
+				description:
+					'How many days ahead a post may be planned. An item that fits nowhere sooner fails, saying when the pool next has room. Keep it at 6 or less for Binary File media: the link to an uploaded file lasts 7 days.',
+			},
+			{
 				displayName: 'Limit Wait Time (Hours)',
 				name: 'waitLimitHours',
 				type: 'number',
@@ -263,7 +301,8 @@ export const postFields: INodeProperties[] = [
 				type: 'number',
 				default: 120,
 				typeOptions: { minValue: 0 },
-				description: "When Over the Daily Limit schedules a post, keep at least this long between it and the profile's other posts",
+				description:
+					"The least time between two posts of one profile: kept by Post Across Profiles, and when Over the Daily Limit schedules a post",
 			},
 			{
 				displayName: 'Over the Daily Limit',
@@ -275,6 +314,8 @@ export const postFields: INodeProperties[] = [
 					{ name: 'Schedule in the Next Free Slot', value: 'schedule', description: 'Set Scheduled Time to the first moment that keeps the limit and the minimum gap' },
 				],
 				description: 'What to do with a post that would exceed Max Posts per Profile per Day',
+				// Post Across Profiles never plans a post over the limit.
+				displayOptions: { hide: { '/operation': ACROSS_PROFILES } },
 			},
 			{
 				displayName: 'Pacing',
@@ -305,6 +346,34 @@ export const postFields: INodeProperties[] = [
 					'Your own reference for this post, handed back by the trigger as post_ref. Leave empty to generate one.',
 			},
 			{
+				displayName: 'Posting Hours From',
+				name: 'postingHoursFrom',
+				type: 'string',
+				default: '08:00',
+				placeholder: 'e.g. 09:00',
+				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
+				description: 'Local time (HH:mm, in Time Zone) from which posts are planned each day, while the audience is awake',
+			},
+			{
+				displayName: 'Posting Hours To',
+				name: 'postingHoursTo',
+				type: 'string',
+				default: '22:00',
+				placeholder: 'e.g. 21:00',
+				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
+				description: 'Local time (HH:mm, in Time Zone) until which posts are planned each day. Earlier than From means overnight (e.g. 20:00 to 02:00); the same as From means all day.',
+			},
+			{
+				displayName: 'Random Offset (Minutes)',
+				name: 'randomOffsetMinutes',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
+				description:
+					'Moves each planned time by up to this many minutes either way, so posts do not land on the minute. The offset comes from the Post Reference (or the media), so planning the same post again gives the same time.',
+			},
+			{
 				displayName: 'Rate Limit Window (Seconds)',
 				name: 'rateLimitWindow',
 				type: 'number',
@@ -321,6 +390,35 @@ export const postFields: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description:
 					`How many requests to the farm API this n8n may send per minute with this API key. The team's limit is ${TEAM_LIMIT_PER_MINUTE}, shared by every workflow using the key: lower it to leave room for other tools or other n8n workers; 0 turns pacing off.`,
+			},
+			{
+				displayName: 'Same Media on Several Profiles',
+				name: 'sameMedia',
+				type: 'options',
+				default: 'refuse',
+				options: [
+					{ name: 'Refuse', value: 'refuse', description: 'A file posted (or planned) on one profile of the pool within Duplicate Window goes nowhere else' },
+					{ name: 'Allow', value: 'allow', description: 'The same file may go to several profiles (never twice to one)' },
+				],
+				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
+				description: 'Whether the same media may appear on more than one account of the pool',
+			},
+			{
+				displayName: 'Start',
+				name: 'start',
+				type: 'dateTime',
+				default: '',
+				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
+				description: 'The earliest time to plan a post for (in the workflow\'s time zone unless the date says otherwise). Empty means now.',
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timezone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Europe/Berlin',
+				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
+				description: "The IANA time zone Posting Hours are in. Empty means the workflow's time zone.",
 			},
 			{
 				displayName: 'Timeout',

@@ -9,7 +9,9 @@ import { readPostInput } from '../posting/input';
 import { requireResumeSignature } from '../state/n8nInternals';
 import { holdForTimeout, notConfirmedItem } from '../state/waitingExecution';
 import { POST_REF_PARAM, PROFILE_ID_PARAM } from '../../shared/correlation';
-import { postItems } from '../posting/postItems';
+import { eachItem, postOne } from '../posting/postItems';
+import { prepareItem } from '../posting/prepare';
+import { openRun } from '../posting/run';
 
 /** The oldest n8n this operation is tested with; older ones may lack signed resume URLs. */
 export const MIN_N8N_FOR_WAIT = '1.123';
@@ -35,7 +37,8 @@ export async function executePostAndWait(this: IExecuteFunctions): Promise<INode
 	const resumeUrl = this.getSignedResumeUrl({ [POST_REF_PARAM]: postRef, [PROFILE_ID_PARAM]: String(input.profileId ?? '').trim() });
 	requireResumeSignature(this);
 
-	const [result] = await postItems(this, { kind: 'resumeUrl', url: resumeUrl });
+	const run = await openRun(this, { kind: 'resumeUrl', url: resumeUrl });
+	const [result] = await eachItem(this, async (itemIndex) => await postOne(run, await prepareItem(run, itemIndex, input)));
 	if (result.json.error !== undefined) return [[result]]; // continue-on-fail: nothing to wait for
 
 	const posted = { ...result.json, post_ref: postRef };

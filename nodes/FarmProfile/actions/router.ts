@@ -3,6 +3,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { executePost } from './post.operation';
+import { executePostAcrossProfiles } from './postAcrossProfiles.operation';
 import { executePostAndWait } from './postAndWait.operation';
 
 // Runs its own code rather than n8n's declarative routing: the routing engine sends items in
@@ -10,6 +11,7 @@ import { executePostAndWait } from './postAndWait.operation';
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
 	post: executePost,
 	sendAndWait: executePostAndWait,
+	postAcrossProfiles: executePostAcrossProfiles,
 };
 
 // n8n adds "Custom API Call" to the Operation list of every node whose credential has generic
@@ -20,7 +22,7 @@ const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 function customApiCallError(this: IExecuteFunctions): NodeOperationError {
 	return new NodeOperationError(this.getNode(), 'Custom API Call is made with the HTTP Request node, not with Farm Profile', {
 		description:
-			'Add an HTTP Request node and set Authentication to "Predefined Credential Type" and Credential Type to "Farm Profile API": n8n sends your API key as X-API-Key. Give it the full URL (your Base URL followed by the /v1/… path). To post, choose "Post to Farm Profile" or "Post and Wait for Publish" in Operation. Nothing was sent to the farm API.',
+			'Add an HTTP Request node and set Authentication to "Predefined Credential Type" and Credential Type to "Farm Profile API": n8n sends your API key as X-API-Key. Give it the full URL (your Base URL followed by the /v1/… path). To post, choose "Post to Farm Profile", "Post and Wait for Publish" or "Post Across Profiles" in Operation. Nothing was sent to the farm API.',
 	});
 }
 

@@ -12,11 +12,11 @@ import type { IBinaryData, IBinaryKeyData } from 'n8n-workflow';
 
 import type { MediaType } from '../actions/fields';
 import type { FieldIssue } from '../posting/body';
+import { asBuffer, bufferSource, withStreamSource, type ByteStream } from './byteSources';
 import { checkSlideImage, IMAGE_SNIFF_BYTES, MAX_SLIDES } from './jpeg';
-import { checkVideo, readMp4, readMp4Stream } from './mp4Boxes';
-import { crc32, slideNames, zipBuffers, zipLayout, zipParts, type ZipStreamEntry } from './zipWriter';
-
-type ByteStream = NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;
+import { checkVideo, readMp4 } from './mp4Boxes';
+import { slideNames } from './slideNames';
+import { crc32, zipBuffers, zipLayout, zipParts, type ZipStreamEntry } from './zipWriter';
 
 /** How the node reaches the item's binary data (this.helpers, for one item). */
 export interface BinaryAccess {
@@ -44,19 +44,12 @@ export interface BinaryMedia {
 
 export type BinaryMediaResult = { ok: true; media: BinaryMedia } | { ok: false; issues: FieldIssue[] };
 
-export const VIDEO_FIELD = 'Input Binary Field';
-export const SLIDES_FIELD = 'Input Binary Fields';
+const VIDEO_FIELD = 'Input Binary Field';
+const SLIDES_FIELD = 'Input Binary Fields';
 
 /** The label of the field(s) an issue about the binary media names. */
 export function binaryFieldLabel(mediaType: MediaType): string {
 	return mediaType === 'slideshow' ? SLIDES_FIELD : VIDEO_FIELD;
-}
-
-/** A fixed moment for the zip entries: the same slides always make the same zip (and hash). */
-const ZIP_TIME = new Date(Date.UTC(2020, 0, 1));
-
-function asBuffer(chunk: Uint8Array | string): Buffer {
-	return typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /** One pass over a stream: size, SHA-256, CRC-32 and the first bytes. */
@@ -132,12 +125,12 @@ async function readVideo(access: BinaryAccess, { name, binary }: { name: string;
 	if (binary.id) {
 		const id = binary.id;
 		const facts = await measure(await access.openStream(id));
-		const info = await readMp4Stream(await access.openStream(id));
+		const info = await withStreamSource(await access.openStream(id), readMp4);
 		problem = checkVideo(info, facts.size);
 		result = { size: facts.size, sha256: facts.sha256, body: { open: async () => await access.openStream(id), length: facts.size } };
 	} else {
 		const bytes = await access.readBuffer(name);
-		problem = checkVideo(readMp4(bytes), bytes.length);
+		problem = checkVideo(await readMp4(bufferSource(bytes)), bytes.length);
 		result = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), body: bytes };
 	}
 	if (problem) return { ok: false, issues: [{ field, ...problem }] };
@@ -172,14 +165,14 @@ async function readSlides(access: BinaryAccess, binaries: Array<{ name: string; 
 	const common = { mediaType: 'slideshow' as const, contentType: 'application/zip' as const, extension: 'zip' as const, fields: binaries.map((b) => b.name), slides: binaries.length };
 	if (inMemory.length === binaries.length) {
 		// All in memory already: the zip is written in memory too (slides are at most 20 MB each).
-		const zip = zipBuffers(names.map((entryName, index) => ({ name: entryName, data: inMemory[index] })), ZIP_TIME);
+		const zip = zipBuffers(names.map((entryName, index) => ({ name: entryName, data: inMemory[index] })));
 		return { ok: true, media: { ...common, size: zip.length, sha256: createHash('sha256').update(zip).digest('hex'), body: zip } };
 	}
 	// Some on disk: the zip is streamed, once to hash it, once more for the upload.
-	const size = zipLayout(streamed, ZIP_TIME).size;
+	const size = zipLayout(streamed).size;
 	const hash = createHash('sha256');
-	for await (const part of zipParts(streamed, ZIP_TIME)) hash.update(part);
-	const open = async () => await readableOf(access, binaries, zipParts(streamed, ZIP_TIME));
+	for await (const part of zipParts(streamed)) hash.update(part);
+	const open = async () => await readableOf(access, binaries, zipParts(streamed));
 	return { ok: true, media: { ...common, size, sha256: hash.digest('hex'), body: { open, length: size } } };
 }
 

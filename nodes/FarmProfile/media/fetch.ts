@@ -1,6 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { MediaFetch } from './preflight';
+export interface MediaResponse {
+	status: number;
+	headers: Record<string, unknown>;
+	body: Buffer;
+}
+
+/** One HTTP request without following redirects; throws on network errors. */
+export type MediaFetch = (request: { method: 'HEAD' | 'GET'; url: string; range?: string }) => Promise<MediaResponse>;
 
 /**
  * The media preflight's requests, through n8n's HTTP helper: no credential, no redirects followed,
@@ -24,4 +31,9 @@ export function httpMediaFetch(ctx: IExecuteFunctions, timeoutMs: number): Media
 			body: Buffer.from(response.body ?? []),
 		};
 	};
+}
+
+export function header(response: MediaResponse, name: string): string | undefined {
+	const value = response.headers[name] ?? response.headers[name.toLowerCase()];
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
 }

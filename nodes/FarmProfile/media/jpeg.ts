@@ -3,7 +3,7 @@
 
 import type { Problem } from '../posting/checks';
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'heic' | 'bmp' | 'tiff';
+type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'heic' | 'bmp' | 'tiff';
 
 /** The first bytes a format needs to be recognised. */
 export const IMAGE_SNIFF_BYTES = 32;
@@ -13,7 +13,7 @@ export const IMAGE_SNIFF_BYTES = 32;
  * (Content Posting API: up to 35 photos, each at most 20 MB), which the phone has to meet anyway.
  */
 export const MAX_SLIDES = 35;
-export const MAX_SLIDE_BYTES = 20 * 1024 * 1024;
+const MAX_SLIDE_BYTES = 20 * 1024 * 1024;
 
 const NAMES: Record<ImageFormat, string> = {
 	jpeg: 'a JPEG',
@@ -31,7 +31,7 @@ function ascii(bytes: Buffer, start: number, end: number): string {
 }
 
 /** The image format from the first bytes, or undefined when none of the known ones. */
-export function detectImageFormat(head: Buffer): ImageFormat | undefined {
+function detectImageFormat(head: Buffer): ImageFormat | undefined {
 	if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
 	if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
 	if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return 'webp';
@@ -47,10 +47,6 @@ export function detectImageFormat(head: Buffer): ImageFormat | undefined {
 	if (ascii(head, 0, 2) === 'BM' && head.length >= 14) return 'bmp';
 	if (ascii(head, 0, 4) === 'II*\u0000' || ascii(head, 0, 4) === 'MM\u0000*') return 'tiff';
 	return undefined;
-}
-
-export function isJpeg(head: Buffer): boolean {
-	return detectImageFormat(head) === 'jpeg';
 }
 
 /** Problem for one slide's bytes (its first bytes and its size), or undefined when it is a usable JPEG. */

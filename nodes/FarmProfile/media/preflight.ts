@@ -1,30 +1,22 @@
 // Before a phone spends minutes on a post, look at the media the way the farm will: a public https
 // address answering 2xx with a file (not a web page), of the right kind, a slideshow zip holding
-// slide-1.jpg, slide-2.jpg, …, a video an MP4 of at most 60 s. Reads headers and small byte ranges.
+// slide-1.jpg, slide-2.jpg, …, a video an MP4 with a movie header, of at most 60 s. Reads headers
+// and small byte ranges.
 
 import type { MediaType } from '../actions/fields';
-import { isMp4, movieDurationSeconds } from './mp4Header';
 import { isHttpsOrLoopback, isPrivateHost } from '../../shared/addresses';
 import type { Problem } from '../posting/checks';
-import { checkSlideNames, findCentralDirectory, readEntryNames, ZIP_TAIL_BYTES } from './zipEntries';
-
-export interface MediaResponse {
-	status: number;
-	headers: Record<string, unknown>;
-	body: Buffer;
-}
-
-/** One HTTP request without following redirects; throws on network errors. */
-export type MediaFetch = (request: { method: 'HEAD' | 'GET'; url: string; range?: string }) => Promise<MediaResponse>;
+import { header, type MediaFetch, type MediaResponse } from './fetch';
+import { checkMovie, readMp4 } from './mp4Boxes';
+import { rangedFile } from './rangedReads';
+import { checkSlideNames } from './slideNames';
+import { findCentralDirectory, readEntryNames, ZIP_TAIL_BYTES } from './zipEntries';
 
 export interface PreflightOptions {
 	/** Loopback and private addresses are allowed only when posting to a local sandbox. */
 	allowPrivateHosts: boolean;
 }
 
-const MAX_VIDEO_SECONDS = 60;
-const HEAD_BYTES = 64 * 1024;
-const MOOV_TAIL_BYTES = 256 * 1024;
 const MAX_REDIRECTS = 5;
 
 const ACCEPTED_TYPES: Record<MediaType, string[]> = {
@@ -64,7 +56,7 @@ export async function preflightMedia(
 	if (size === 0) return { problem: 'is an empty file', fix: 'upload the file again and check the URL' };
 
 	try {
-		return mediaType === 'video' ? await checkVideo(fetch, url, size) : await checkSlideshow(fetch, url, size);
+		return mediaType === 'video' ? await checkVideoAt(fetch, url, size) : await checkSlideshowAt(fetch, url, size);
 	} catch (error) {
 		return unreachable(error);
 	}
@@ -113,52 +105,19 @@ async function probe(
 	return { problem: `redirects more than ${MAX_REDIRECTS} times`, fix: DIRECT_LINK };
 }
 
-async function checkVideo(fetch: MediaFetch, url: string, size: number | undefined): Promise<Problem | undefined> {
-	const head = await bytes(fetch, url, `bytes=0-${HEAD_BYTES - 1}`);
-	if (!head || !isMp4(head)) {
-		return { problem: 'is not an MP4 file (it does not start with an ftyp box)', fix: 'convert the video to MP4 (H.264)' };
-	}
-	let duration = movieDurationSeconds(head);
-	if (duration === undefined && size !== undefined && size > HEAD_BYTES) {
-		// Not "fast start": the movie header sits at the end.
-		const tail = await bytes(fetch, url, `bytes=-${MOOV_TAIL_BYTES}`);
-		duration = tail ? movieDurationSeconds(tail) : undefined;
-	}
-	if (duration !== undefined && duration > MAX_VIDEO_SECONDS + 0.5) {
-		return { problem: `is ${duration.toFixed(1)} s long; TikTok posts from the farm take at most ${MAX_VIDEO_SECONDS} s`, fix: 'trim the video to 60 seconds or less' };
-	}
-	return undefined;
+async function checkVideoAt(fetch: MediaFetch, url: string, size: number | undefined): Promise<Problem | undefined> {
+	const info = await readMp4(rangedFile(fetch, url, size));
+	if (!info.isMp4) return { problem: 'is not an MP4 file (it does not start with an ftyp box)', fix: 'convert the video to MP4 (H.264)' };
+	return checkMovie(info);
 }
 
-async function checkSlideshow(fetch: MediaFetch, url: string, size: number | undefined): Promise<Problem | undefined> {
-	const tailLength = size === undefined ? ZIP_TAIL_BYTES : Math.min(size, ZIP_TAIL_BYTES);
-	const tail = await bytes(fetch, url, `bytes=-${tailLength}`);
-	const directory = tail ? findCentralDirectory(tail) : undefined;
-	if (!tail || !directory) return { problem: 'is not a zip file', fix: 'pack the slides into a .zip' };
-	const total = size ?? tail.length;
-	const tailStart = total - tail.length;
-	const listing =
-		directory.offset >= tailStart
-			? tail.subarray(directory.offset - tailStart, directory.offset - tailStart + directory.size)
-			: await bytes(fetch, url, `bytes=${directory.offset}-${directory.offset + directory.size - 1}`);
-	if (!listing) return { problem: 'is a zip whose list of entries could not be read', fix: 'pack the slides into the zip again' };
+async function checkSlideshowAt(fetch: MediaFetch, url: string, size: number | undefined): Promise<Problem | undefined> {
+	const file = rangedFile(fetch, url, size);
+	const directory = findCentralDirectory(await file.tail(ZIP_TAIL_BYTES));
+	if (!directory) return { problem: 'is not a zip file', fix: 'pack the slides into a .zip' };
+	const listing = await file.read(directory.offset, directory.size);
+	if (listing.length < directory.size) return { problem: 'is a zip whose list of entries could not be read', fix: 'pack the slides into the zip again' };
 	return checkSlideNames(readEntryNames(listing));
-}
-
-/** A byte range of the file; a server that ignores Range sends the whole file, which is cut to the range. */
-async function bytes(fetch: MediaFetch, url: string, range: string): Promise<Buffer | undefined> {
-	const response = await fetch({ method: 'GET', url, range });
-	if (response.status === 206) return response.body;
-	if (response.status !== 200) return undefined;
-	const suffix = /^bytes=-(\d+)$/.exec(range);
-	if (suffix) return response.body.subarray(Math.max(0, response.body.length - Number(suffix[1])));
-	const [from, to] = range.replace('bytes=', '').split('-').map(Number);
-	return response.body.subarray(from, to + 1);
-}
-
-function header(response: MediaResponse, name: string): string | undefined {
-	const value = response.headers[name] ?? response.headers[name.toLowerCase()];
-	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
 }
 
 /** Total size from Content-Range (a ranged answer) or Content-Length (a HEAD answer). */

@@ -2,14 +2,14 @@
 // images, slide-1.jpg, slide-2.jpg, … JPEGs do not compress, so storing them costs nothing and
 // every zip reader opens the result.
 //
-// Two ways: zipBuffers() for images in memory, and zipStreamLayout() + zipParts() for images n8n
-// keeps on disk (filesystem binary mode): the sizes and CRC-32s are known first (one pass over each
-// file), then the zip is produced as a stream of parts of known total length, for a streamed upload.
+// Two ways: zipBuffers() for images in memory, and zipLayout() + zipParts() for images n8n keeps on
+// disk (filesystem binary mode): the sizes and CRC-32s are known first (one pass over each file),
+// then the zip is produced as a stream of parts of known total length, for a streamed upload.
 // No ZIP64: the zip must stay under 4 GiB and 65,535 entries (slides are far below that).
 
-const LOCAL_FILE_HEADER = 0x04034b50;
-const CENTRAL_FILE_HEADER = 0x02014b50;
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+import { asBuffer, type ByteStream } from './byteSources';
+import { CENTRAL_FILE_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_FILE_HEADER, writeRecord } from './zipFormat';
+
 const VERSION = 20; // 2.0: what stored entries and folders need
 const UTF8_NAMES = 0x0800;
 const MAX_32 = 0xffffffff;
@@ -37,14 +37,11 @@ export interface ZipEntryInfo {
 	crc32: number;
 }
 
-/** MS-DOS time and date of the entries (a fixed moment keeps the zip the same for the same slides). */
-function dosDateTime(date: Date): { time: number; date: number } {
-	const year = Math.max(1980, date.getUTCFullYear());
-	return {
-		time: (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2),
-		date: ((year - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate(),
-	};
-}
+/**
+ * The entries' MS-DOS time and date: a fixed moment, 2020-01-01 00:00, so the same slides always
+ * make the same zip (and hash, which the duplicate guard and the object key use).
+ */
+const ENTRY_TIME = { time: 0, date: ((2020 - 1980) << 9) | (1 << 5) | 1 };
 
 function checkName(name: string): void {
 	if (name === '' || name.startsWith('/') || name.includes('\\') || name.split('/').includes('..')) {
@@ -52,59 +49,10 @@ function checkName(name: string): void {
 	}
 }
 
-/** A zip record: little-endian fields of 2 or 4 bytes, as the format's tables list them, then the name. */
-function zipRecord(fields: Array<[bytes: 2 | 4, value: number]>, name: Buffer): Buffer {
-	const record = Buffer.alloc(fields.reduce((length, [bytes]) => length + bytes, 0));
-	let at = 0;
-	for (const [bytes, value] of fields) {
-		if (bytes === 2) record.writeUInt16LE(value, at);
-		else record.writeUInt32LE(value, at);
-		at += bytes;
-	}
-	return Buffer.concat([record, name]);
-}
-
-/** The part the local and the central header share: flags, method, time, CRC, sizes, name length. */
-function describeEntry(entry: ZipEntryInfo, name: Buffer, flags: number, when: { time: number; date: number }): Array<[2 | 4, number]> {
-	return [
-		[2, flags],
-		[2, 0], // stored
-		[2, when.time],
-		[2, when.date],
-		[4, entry.crc32],
-		[4, entry.size], // compressed
-		[4, entry.size],
-		[2, name.length],
-		[2, 0], // extra
-	];
-}
-
-function localHeader(entry: ZipEntryInfo, name: Buffer, flags: number, when: { time: number; date: number }): Buffer {
-	return zipRecord(
-		[
-			[4, LOCAL_FILE_HEADER],
-			[2, VERSION],
-			...describeEntry(entry, name, flags, when),
-		],
-		name,
-	);
-}
-
-function centralHeader(entry: ZipEntryInfo, name: Buffer, flags: number, when: { time: number; date: number }, offset: number): Buffer {
-	return zipRecord(
-		[
-			[4, CENTRAL_FILE_HEADER],
-			[2, (3 << 8) | VERSION], // made by: Unix, 2.0
-			[2, VERSION],
-			...describeEntry(entry, name, flags, when),
-			[2, 0], // comment
-			[2, 0], // disk
-			[2, 0], // internal attributes
-			[4, (0o100644 << 16) >>> 0], // external: a regular file, rw-r--r--
-			[4, offset],
-		],
-		name,
-	);
+/** What the local and the central header say of an entry: stored, its time, CRC, sizes and name. */
+function describeEntry(entry: ZipEntryInfo, name: Buffer) {
+	const flags = /^[\x20-\x7e]*$/.test(entry.name) ? 0 : UTF8_NAMES;
+	return { versionNeeded: VERSION, flags, ...ENTRY_TIME, crc32: entry.crc32, compressedSize: entry.size, size: entry.size, nameLength: name.length };
 }
 
 export interface ZipLayout {
@@ -117,10 +65,9 @@ export interface ZipLayout {
 }
 
 /** Headers and total size for entries whose sizes and CRC-32s are known. */
-export function zipLayout(entries: ZipEntryInfo[], modified: Date = new Date(Date.UTC(2020, 0, 1))): ZipLayout {
+export function zipLayout(entries: ZipEntryInfo[]): ZipLayout {
 	if (entries.length > 0xffff) throw new Error('A zip without ZIP64 holds at most 65,535 entries');
 	const names = new Set<string>();
-	const when = dosDateTime(modified);
 	const localHeaders: Buffer[] = [];
 	const centrals: Buffer[] = [];
 	let offset = 0;
@@ -129,20 +76,21 @@ export function zipLayout(entries: ZipEntryInfo[], modified: Date = new Date(Dat
 		if (names.has(entry.name)) throw new Error(`Two zip entries named "${entry.name}"`);
 		names.add(entry.name);
 		const name = Buffer.from(entry.name, 'utf8');
-		const flags = /^[\x20-\x7e]*$/.test(entry.name) ? 0 : UTF8_NAMES;
-		const local = localHeader(entry, name, flags, when);
-		centrals.push(centralHeader(entry, name, flags, when, offset));
+		const described = describeEntry(entry, name);
+		const local = Buffer.concat([writeRecord(LOCAL_FILE_HEADER, described), name]);
+		const central = writeRecord(CENTRAL_FILE_HEADER, {
+			...described,
+			versionMadeBy: (3 << 8) | VERSION, // Unix, 2.0
+			externalAttributes: (0o100644 << 16) >>> 0, // a regular file, rw-r--r--
+			localHeaderOffset: offset,
+		});
+		centrals.push(central, name);
 		localHeaders.push(local);
 		offset += local.length + entry.size;
 		if (offset > MAX_32) throw new Error('The zip would exceed 4 GiB, which needs ZIP64');
 	}
 	const directory = Buffer.concat(centrals);
-	const end = Buffer.alloc(22);
-	end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
-	end.writeUInt16LE(entries.length, 8);
-	end.writeUInt16LE(entries.length, 10);
-	end.writeUInt32LE(directory.length, 12);
-	end.writeUInt32LE(offset, 16);
+	const end = writeRecord(END_OF_CENTRAL_DIRECTORY, { entriesOnDisk: entries.length, entries: entries.length, directorySize: directory.length, directoryOffset: offset });
 	return { size: offset + directory.length + end.length, localHeaders, trailer: Buffer.concat([directory, end]) };
 }
 
@@ -152,25 +100,17 @@ export interface ZipInputEntry {
 }
 
 /** A whole stored zip in memory. */
-export function zipBuffers(entries: ZipInputEntry[], modified?: Date): Buffer {
-	const layout = zipLayout(
-		entries.map(({ name, data }) => ({ name, size: data.length, crc32: crc32(data) })),
-		modified,
-	);
+export function zipBuffers(entries: ZipInputEntry[]): Buffer {
+	const layout = zipLayout(entries.map(({ name, data }) => ({ name, size: data.length, crc32: crc32(data) })));
 	const parts: Buffer[] = [];
 	entries.forEach((entry, index) => parts.push(layout.localHeaders[index], entry.data));
 	parts.push(layout.trailer);
 	return Buffer.concat(parts);
 }
 
-/** The slideshow's entry names: slide-1.jpg, slide-2.jpg, … */
-export function slideNames(count: number): string[] {
-	return Array.from({ length: count }, (_, index) => `slide-${index + 1}.jpg`);
-}
-
 export interface ZipStreamEntry extends ZipEntryInfo {
 	/** Opens the entry's bytes again (they are read once for the CRC, once for the zip). */
-	open: () => AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;
+	open: () => ByteStream;
 }
 
 /**
@@ -178,15 +118,15 @@ export interface ZipStreamEntry extends ZipEntryInfo {
  * Content-Length = zipLayout(entries).size. Fails if an entry's bytes differ in length or CRC-32
  * from what was announced (the file changed between the two reads).
  */
-export async function* zipParts(entries: ZipStreamEntry[], modified?: Date): AsyncGenerator<Buffer> {
-	const layout = zipLayout(entries, modified);
+export async function* zipParts(entries: ZipStreamEntry[]): AsyncGenerator<Buffer> {
+	const layout = zipLayout(entries);
 	for (let index = 0; index < entries.length; index++) {
 		const entry = entries[index];
 		yield layout.localHeaders[index];
 		let length = 0;
 		let crc = 0;
 		for await (const chunk of entry.open() as AsyncIterable<Uint8Array | string>) {
-			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+			const bytes = asBuffer(chunk);
 			length += bytes.length;
 			crc = crc32(bytes, crc);
 			yield bytes;
@@ -194,16 +134,4 @@ export async function* zipParts(entries: ZipStreamEntry[], modified?: Date): Asy
 		if (length !== entry.size || crc !== entry.crc32) throw new Error(`"${entry.name}" changed while the zip was being written`);
 	}
 	yield layout.trailer;
-}
-
-/** Size and CRC-32 of a stream, read chunk by chunk (the first of the two reads zipParts needs). */
-export async function measureStream(stream: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream): Promise<{ size: number; crc32: number }> {
-	let size = 0;
-	let crc = 0;
-	for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
-		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-		size += bytes.length;
-		crc = crc32(bytes, crc);
-	}
-	return { size, crc32: crc };
 }

@@ -27,13 +27,6 @@ export interface PreparedPost {
 	scheduledAt?: string;
 	/** Things the user should know that are not errors. */
 	notes: string[];
-	/**
-	 * What the duplicate guard compares for binary media: "sha256:<hex>" of the content (its link
-	 * changes with every upload). Unset for URL media, where the normalised URL is compared.
-	 */
-	mediaIdentity?: string;
-	/** The field the duplicate guard names: Media URL, or the binary field(s). */
-	mediaField?: string;
 }
 
 /** Where the farm calls back when the post is live. */
@@ -58,24 +51,34 @@ export interface PrepareContext {
 export type PrepareResult = { ok: true; post: PreparedPost } | { ok: false; issues: FieldIssue[] };
 
 export function preparePost(input: PostInput, context: PrepareContext): PrepareResult {
+	const checked = checkFields(input, context);
+	if (!checked.ok) return checked;
+	const { body, callback } = checked;
+	const notes: string[] = [];
+	const description = isBlank(input.description) ? undefined : String(input.description);
+	if (description !== undefined) {
+		body.description = description;
+		if (/[@#]/.test(description)) notes.push('The server strips @ and # from Description: mentions and hashtags will not appear.');
+	}
+	let postRef: string | undefined;
+	if (callback.correlate && input.correlate) {
+		postRef = input.postRef ?? context.newReference();
+		body.webhook_url = addCorrelation(callback.url, { postRef, profileId: body.profile_id });
+	}
+	const scheduledAt = body.execute_at === undefined ? undefined : new Date(body.execute_at).toISOString();
+	return { ok: true, post: { body, postRef, scheduledAt, notes } };
+}
+
+/** Every field checked, all problems at once; when there are none, the body they make (before correlation). */
+function checkFields(input: PostInput, context: PrepareContext): { ok: true; body: PostBody; callback: ResolvedCallback } | { ok: false; issues: FieldIssue[] } {
 	const issues: FieldIssue[] = [];
 	const note = (field: string, problem: Problem | undefined) => {
 		if (problem) issues.push({ field: fieldLabel(field), ...problem });
 	};
-
-	const profileId = text(input.profileId);
-	const mediaUrl = text(input.mediaUrl);
-	const soundId = text(input.soundId);
-	const title = text(input.title);
+	const [profileId, mediaUrl, soundId, title] = [input.profileId, input.mediaUrl, input.soundId, input.title].map(text);
 	const mediaType = text(input.mediaType) as MediaType;
-
 	note('profileId', checkUuid(profileId));
-	if (!MEDIA_TYPES.includes(mediaType)) {
-		note('mediaType', {
-			problem: `is "${mediaType}"`,
-			fix: 'choose Video (an MP4) or Slideshow (a .zip of JPGs)',
-		});
-	}
+	if (!MEDIA_TYPES.includes(mediaType)) note('mediaType', { problem: `is "${mediaType}"`, fix: 'choose Video (an MP4) or Slideshow (a .zip of JPGs)' });
 	// Binary media is checked by media/binaryMedia.ts, and its link made after the upload.
 	if (input.mediaSource !== 'binaryFile') {
 		note('mediaUrl', checkPublicUrl(mediaUrl, 'the media file'));
@@ -83,31 +86,14 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 	}
 	note('soundId', checkNotEmpty(soundId, 'the TikTok sound ID'));
 	note('title', checkNotEmpty(title, 'the title shown on the post'));
-
 	const callback = resolveCallback(input, context);
 	issues.push(...callback.issues);
-
 	const isLive = toBoolean(input.isLive);
-	if (isLive === undefined) {
-		note('isLive', { problem: `is "${String(input.isLive)}"`, fix: 'set it to true or false' });
-	} else if (isLive === false && callback.liveOnly) {
-		note('isLive', {
-			problem: 'is off, so the post would be saved as a draft and never go live',
-			fix: 'turn on Publish Live to wait for the post to go live, or use Post to Farm Profile to save drafts',
-		});
-	}
-
-	let executeAt: number | undefined;
-	if (!isBlank(input.scheduledTime)) {
-		const parsed = parseScheduledTime(input.scheduledTime, context.timezone);
-		const checked = parsed.ok ? checkInFuture(parsed.ms, context.now) : parsed;
-		if (checked.ok) executeAt = checked.ms;
-		else note('scheduledTime', checked);
-	}
-
+	note('isLive', checkIsLive(input.isLive, isLive, callback));
+	const executeAt = scheduledMs(input, context);
+	if (executeAt.problem) note('scheduledTime', executeAt.problem);
 	if (issues.length > 0) return { ok: false, issues };
 
-	const notes: string[] = [];
 	const body: PostBody = {
 		profile_id: profileId,
 		media_type: mediaType,
@@ -117,34 +103,40 @@ export function preparePost(input: PostInput, context: PrepareContext): PrepareR
 		webhook_url: callback.url,
 		is_live: isLive as boolean,
 	};
-	const description = isBlank(input.description) ? undefined : String(input.description);
-	if (description !== undefined) {
-		body.description = description;
-		if (/[@#]/.test(description)) {
-			notes.push('The server strips @ and # from Description: mentions and hashtags will not appear.');
-		}
-	}
-	if (executeAt !== undefined) body.execute_at = executeAt;
+	if (executeAt.ms !== undefined) body.execute_at = executeAt.ms;
+	return { ok: true, body, callback };
+}
 
-	let postRef: string | undefined;
-	if (callback.correlate && input.correlate) {
-		postRef = input.postRef ?? context.newReference();
-		body.webhook_url = addCorrelation(callback.url, { postRef, profileId });
+function checkIsLive(raw: unknown, isLive: boolean | undefined, callback: ResolvedCallback): Problem | undefined {
+	if (isLive === undefined) return { problem: `is "${String(raw)}"`, fix: 'set it to true or false' };
+	if (isLive === false && callback.liveOnly) {
+		return {
+			problem: 'is off, so the post would be saved as a draft and never go live',
+			fix: 'turn on Publish Live to wait for the post to go live, or use Post to Farm Profile to save drafts',
+		};
 	}
+	return undefined;
+}
 
-	return {
-		ok: true,
-		post: {
-			body,
-			postRef,
-			scheduledAt: executeAt === undefined ? undefined : new Date(executeAt).toISOString(),
-			notes,
-		},
-	};
+/** Scheduled Time as epoch ms in the future, nothing when empty, or its problem. */
+function scheduledMs(input: PostInput, context: PrepareContext): { ms?: number; problem?: Problem } {
+	if (isBlank(input.scheduledTime)) return {};
+	const parsed = parseScheduledTime(input.scheduledTime, context.timezone);
+	const checked = parsed.ok ? checkInFuture(parsed.ms, context.now) : parsed;
+	return checked.ok ? { ms: checked.ms } : { problem: checked };
+}
+
+interface ResolvedCallback {
+	url: string;
+	issues: FieldIssue[];
+	/** Whether correlation parameters are added (not to a signed resume URL). */
+	correlate: boolean;
+	/** Whether only a live post makes sense (a draft never calls back). */
+	liveOnly: boolean;
 }
 
 /** The callback URL the post will carry, its problems, and what it implies for the rest of the body. */
-function resolveCallback(input: PostInput, context: PrepareContext): { url: string; issues: FieldIssue[]; correlate: boolean; liveOnly: boolean } {
+function resolveCallback(input: PostInput, context: PrepareContext): ResolvedCallback {
 	// A farm API on the internet cannot call back to a private address: the post would go out and
 	// its callback be lost.
 	const unreachable = (url: string) => !context.farmIsPrivate && isPrivateUrl(url);

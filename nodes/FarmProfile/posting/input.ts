@@ -30,14 +30,19 @@ export interface GuardSettings {
 	preflight: boolean;
 }
 
-export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostInput {
-	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
-	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+/** Reads the item's Options: an option unset (or of the wrong type) takes its declared default. */
+export function optionReader(ctx: IExecuteFunctions, itemIndex: number) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const option = <T extends string | number | boolean>(name: string): T => {
+	return <T extends string | number | boolean>(name: string): T => {
 		const fallback = declaration(name)?.default as T;
 		return typeof options[name] === typeof fallback ? (options[name] as T) : fallback;
 	};
+}
+
+export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostInput {
+	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const option = optionReader(ctx, itemIndex);
 
 	const body = {} as Record<BodyField, unknown>;
 	for (const [name, field] of Object.entries(BODY_FIELDS) as Array<[BodyField, (typeof BODY_FIELDS)[BodyField]]>) {

@@ -2,15 +2,21 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { PreparedPost } from './body';
 
-/** The node's output for one queued post: what was queued, and in plain words what happens next. */
-export function postResult(post: PreparedPost, taskId: string): IDataObject {
+/**
+ * The node's output for one queued post: what was queued, and in plain words what happens next.
+ * `media` is what the output shows of the media (posting/media.ts): its link, and for a file where it went.
+ */
+export function postResult(post: PreparedPost, taskId: string, media: IDataObject): IDataObject {
+	return { task_id: taskId, ...describePost(post, media) };
+}
+
+function describePost(post: PreparedPost, media: IDataObject): IDataObject {
 	const { body } = post;
 	const when = post.scheduledAt ? `at ${post.scheduledAt}` : 'within minutes';
 	const result: IDataObject = {
-		task_id: taskId,
 		profile_id: body.profile_id,
 		media_type: body.media_type,
-		media_url: body.media_url,
+		media_url: media.media_url,
 		title: body.title,
 		is_live: body.is_live,
 		delivery: body.is_live ? 'live' : 'draft',
@@ -24,5 +30,22 @@ export function postResult(post: PreparedPost, taskId: string): IDataObject {
 	}
 	if (post.postRef !== undefined) result.post_ref = post.postRef;
 	if (post.notes.length > 0) result.notes = post.notes;
-	return result;
+	// A file planned but not uploaded has no link yet.
+	if (media.media_url === undefined) delete result.media_url;
+	return { ...result, ...media };
+}
+
+/** Post Across Profiles' output: the post's result, and the rule that chose its profile and time. */
+export function withPlan(result: IDataObject, reason: string): IDataObject {
+	const { notes, ...rest } = result;
+	return { ...rest, reason, ...(notes === undefined ? {} : { notes }) };
+}
+
+/** Plan Only's output for one item: where and when it would go, and why; nothing was sent. */
+export function planResult(post: PreparedPost, media: IDataObject, reason: string): IDataObject {
+	const live = post.body.is_live ? 'publish it on TikTok' : 'save it as a draft';
+	return withPlan(
+		{ planned: true, ...describePost(post, media), status: `Planned only, nothing sent: ${post.body.profile_id} would ${live} at ${post.scheduledAt}. Turn off Plan Only to post.` },
+		reason,
+	);
 }

@@ -1,28 +1,34 @@
 // Where the package relies on how n8n works inside, beyond its documented node API: the part that
-// may break with an n8n upgrade. Each was checked on n8n 1.123.81 and 2.41.1.
+// may break with an n8n upgrade. This is the one list of them (ARCHITECTURE.md points here); each
+// names the n8n versions it was checked on.
 //
 // Here:
 // - resume-URL signatures: 1.x checks a waiting node's signed resume URL only when the node asks
-//   (`setSignatureValidationRequired`), 2.x always does and no longer has the method;
-// - the decrypted credential handed back to `httpRequestWithAuthentication`, so a node run reads
-//   and decrypts its credential once, not once per request.
+//   (`setSignatureValidationRequired`), 2.x always does and no longer has the method
+//   (1.123.81, 2.41.1; feature-detected);
+// - `httpRequestWithAuthentication` takes an already decrypted credential, so a node run reads and
+//   decrypts its credential once, not once per request (1.123.81, 2.41.1).
 // Elsewhere, each beside the code that needs it:
 // - state/waitingExecution.ts: a waiting node's input in n8n's execution stack is what a timed-out
-//   wait goes on with, and what the resume call's context sees as $json;
+//   wait goes on with (n8n runs none of the node's code then), and what the resume call's context
+//   sees as $json (1.123.81, 2.41.1);
 // - state/postHistory.ts: workflow static data is loaded when an execution starts and saved whole
-//   when it ends (never for manual runs), and n8n notices changes to its own properties only;
+//   when it ends (never for manual runs), and n8n notices changes to its own properties only
+//   (1.123.81, 2.41.1);
 // - state/crossProcessClaim.ts: the deduplication store is one list per workflow, written whole
-//   without a lock;
+//   without a lock (1.123.81, 2.41.1);
 // - posting/errors.ts: a NodeApiError response with a `code` key has its message replaced by n8n's
-//   generic text for that code, so ours carries `failureCode`;
+//   generic text for that code, so ours carries `failureCode` (1.123.81, 2.41.1);
 // - actions/fields.ts: the waiting operation's value is n8n's SEND_AND_WAIT_OPERATION
-//   (`sendAndWait`), for which n8n verifies resume signatures;
+//   (`sendAndWait`), for which n8n verifies resume signatures (1.123.81, 2.41.1);
 // - storage/upload.ts: httpRequestWithAuthentication wraps a network error in a NodeApiError whose
-//   cause is the original error (with its code);
+//   cause is the original error, with its code (2.41.1 only so far);
 // - media/binaryMedia.ts: getBinaryStream hands out a Node Readable, whose class makes the streamed
-//   zip body;
+//   zip body, since a community node may not import node:stream (2.41.1 only so far);
 // - actions/router.ts: n8n adds a "Custom API Call" operation (`__CUSTOM_API_CALL__`) to nodes whose
-//   credential has generic authentication.
+//   credential has generic authentication (1.123.81, 2.41.1);
+// - FarmProfileTrigger.node.ts: the node creator shows one app entry for the action and the trigger,
+//   described by the trigger (1.123.81, 2.41.1).
 
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 

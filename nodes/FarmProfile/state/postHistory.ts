@@ -5,7 +5,8 @@
 // ends: overlapping executions would neither see nor keep each other's posts. So the history that
 // decides lives in this process, per team key and profile, shared by every workflow; a guard's
 // check and the reservation of the post happen in one synchronous step no other execution can
-// interleave with. Each workflow's static data keeps a copy that survives a restart: records are
+// interleave with (the caller decides on records() and holds the post with hold() without awaiting
+// in between). Each workflow's static data keeps a copy that survives a restart: records are
 // merged by id, never overwritten, and every running execution's copy is kept up to date, so
 // whichever saves last saves everything.
 
@@ -15,7 +16,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 export interface PostRecord {
 	id: string;
-	/** The media URL, normalised (see normaliseMediaUrl). */
+	/** What the duplicate guard compares: the normalised media URL, or "sha256:<hex>" of a file's content. */
 	media: string;
 	/** When the post was sent (or, while pending, reserved). */
 	at: number;
@@ -66,8 +67,8 @@ function withId(record: PostRecord): PostRecord {
 	return { ...record, id };
 }
 
-/** What became of a reserved post; the first call counts, later ones do nothing. */
-export interface Reservation {
+/** What became of a held post; the first call counts, later ones do nothing. */
+export interface Hold {
 	/** The API posted it. */
 	confirm(taskId: string): void;
 	/** The answer left open whether it was posted: it counts as posted. */
@@ -75,8 +76,6 @@ export interface Reservation {
 	/** Nothing was posted: the slot and the media are free again. */
 	release(): void;
 }
-
-const NOTHING_RESERVED: Reservation = { confirm: () => {}, keepUncertain: () => {}, release: () => {} };
 
 /** One node run's view of the history: this process's books, seeded from the workflow's static data. */
 export class PostHistory {
@@ -101,26 +100,21 @@ export class PostHistory {
 		forgetOldStores(now);
 	}
 
-	forProfile(profileId: string, now: number): PostRecord[] {
+	/** The profile's live records, oldest first; from now on this execution's copy follows the profile. */
+	records(profileId: string, now: number): PostRecord[] {
+		this.entry.profiles.add(profileId);
 		return [...bookOf({ team: this.team, profileId }).values()].filter((record) => live(record, now)).sort((a, b) => a.at - b.at);
 	}
 
 	/**
-	 * Runs the guards' decision on the profile's records and, when it claims a post, reserves it in
-	 * the same synchronous step: an overlapping execution sees the reservation at once.
+	 * Holds a post the guards let through, pending until it is settled: an overlapping execution sees
+	 * it at once. Called in the same synchronous step as the decision made on records().
 	 */
-	reserve<T>(
-		profileId: string,
-		now: number,
-		decide: (records: PostRecord[]) => { result: T; claim?: { media: string; slot: number } },
-	): { result: T; reservation: Reservation } {
-		// From now on this execution's copy follows the profile, so whatever it saves is complete.
+	hold(profileId: string, post: { media: string; slot: number }, now: number): Hold {
 		this.entry.profiles.add(profileId);
-		const { result, claim } = decide(this.forProfile(profileId, now));
-		if (!claim) return { result, reservation: NOTHING_RESERVED };
 		const key = { team: this.team, profileId };
 		const book = bookOf(key);
-		const record: PostRecord = { id: randomUUID(), ...claim, at: now, taskId: null, pending: true };
+		const record: PostRecord = { id: randomUUID(), ...post, at: now, taskId: null, pending: true };
 		book.set(record.id, record);
 		let settled = false;
 		const settle = (next: PostRecord | null) => {
@@ -131,12 +125,9 @@ export class PostHistory {
 			save(key);
 		};
 		return {
-			result,
-			reservation: {
-				confirm: (taskId) => settle({ ...record, pending: undefined, at: Date.now(), taskId }),
-				keepUncertain: () => settle({ ...record, pending: undefined, at: Date.now(), uncertain: true }),
-				release: () => settle(null),
-			},
+			confirm: (taskId) => settle({ ...record, pending: undefined, at: Date.now(), taskId }),
+			keepUncertain: () => settle({ ...record, pending: undefined, at: Date.now(), uncertain: true }),
+			release: () => settle(null),
 		};
 	}
 }

@@ -12,8 +12,10 @@
 import type { Problem } from '../posting/checks';
 import { MAX_PRESIGN_SECONDS, encodeKey } from './sigv4';
 
+const HOUR_SECONDS = 3600;
+const DAY_SECONDS = 24 * HOUR_SECONDS;
 /** How long after the scheduled time the phone may still need the file. */
-export const DEFAULT_DOWNLOAD_MARGIN_SECONDS = 24 * 60 * 60;
+const DOWNLOAD_MARGIN_SECONDS = DAY_SECONDS;
 /** S3 limits keys to 1024 bytes of UTF-8. */
 const MAX_KEY_BYTES = 1024;
 const HASH_CHARS = 16;
@@ -30,7 +32,7 @@ function safeSegment(value: string, maxLength: number): string {
 }
 
 /** A user's key prefix, e.g. "farm/uploads/" → "farm/uploads"; empty stays empty. */
-export function normalizePrefix(prefix: string | undefined): string {
+function normalizePrefix(prefix: string | undefined): string {
 	return (prefix ?? '')
 		.split('/')
 		.map((segment) => safeSegment(segment, 100))
@@ -73,8 +75,6 @@ export interface LinkExpiryInput {
 	now: Date;
 	/** When the post is scheduled; undefined (or in the past) means it is posted now. */
 	scheduledAt?: Date;
-	/** Seconds the phone may need after the scheduled time; default 24 h. */
-	marginSeconds?: number;
 }
 
 export interface LinkExpiry {
@@ -87,26 +87,16 @@ export interface LinkExpiry {
  * problem (for the Scheduled Time field) when that is beyond the 7 days a presigned link can last.
  */
 export function planLinkExpiry(input: LinkExpiryInput): LinkExpiry | { problem: Problem } {
-	const margin = input.marginSeconds ?? DEFAULT_DOWNLOAD_MARGIN_SECONDS;
 	const until = input.scheduledAt && input.scheduledAt.getTime() > input.now.getTime() ? input.scheduledAt.getTime() : input.now.getTime();
-	const expiresInSeconds = Math.max(1, Math.ceil((until - input.now.getTime()) / 1000) + margin);
+	const expiresInSeconds = Math.ceil((until - input.now.getTime()) / 1000) + DOWNLOAD_MARGIN_SECONDS;
 	if (expiresInSeconds > MAX_PRESIGN_SECONDS) {
-		const latest = new Date(input.now.getTime() + (MAX_PRESIGN_SECONDS - margin) * 1000);
-		const marginText = margin % 3600 === 0 ? `${margin / 3600} h` : `${margin} s`;
+		const latest = new Date(input.now.getTime() + (MAX_PRESIGN_SECONDS - DOWNLOAD_MARGIN_SECONDS) * 1000);
 		return {
 			problem: {
-				problem: `is more than ${formatDuration(MAX_PRESIGN_SECONDS - margin)} ahead: the link to the uploaded file works 7 days at most, and the phone needs it until ${marginText} after the scheduled time`,
+				problem: `is more than ${(MAX_PRESIGN_SECONDS - DOWNLOAD_MARGIN_SECONDS) / DAY_SECONDS} days ahead: the link to the uploaded file works 7 days at most, and the phone needs it until ${DOWNLOAD_MARGIN_SECONDS / HOUR_SECONDS} h after the scheduled time`,
 				fix: `schedule the post before ${latest.toISOString().replace(/\.\d{3}Z$/, 'Z')}, or set a Public Base URL in the storage credential (a link that does not expire), or give the media as a URL`,
 			},
 		};
 	}
 	return { expiresInSeconds, expiresAt: new Date(input.now.getTime() + expiresInSeconds * 1000) };
-}
-
-function formatDuration(seconds: number): string {
-	const days = Math.floor(seconds / 86400);
-	const hours = Math.floor((seconds % 86400) / 3600);
-	if (days && hours) return `${days} days ${hours} h`;
-	if (days) return `${days} days`;
-	return `${hours} h`;
 }

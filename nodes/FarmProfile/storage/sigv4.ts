@@ -1,7 +1,6 @@
 // AWS Signature Version 4 for S3-compatible storage, with node:crypto only (no runtime dependencies):
-// signing a request's headers, presigning a GET URL, and building an object's URL for an endpoint in
-// path style or virtual-hosted style. Checked in test/storage/sigv4.test.ts against the official AWS
-// SDK signer (@smithy/signature-v4) on the same inputs.
+// signing a request's headers and presigning a GET URL. Checked in test/storage/sigv4.test.ts
+// against the official AWS SDK signer (@smithy/signature-v4) on the same inputs.
 //
 // S3 rules followed here (they differ from the other AWS services): the canonical URI is the path as
 // sent, encoded once, never normalised; each key segment is encoded with RFC 3986 (only A-Z a-z 0-9
@@ -50,7 +49,7 @@ function hmac(key: string | Buffer, data: string): Buffer {
 }
 
 /** 20240102T030405Z */
-export function amzDate(date: Date): string {
+function amzDate(date: Date): string {
 	return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 
@@ -62,27 +61,6 @@ export function uriEncode(value: string): string {
 /** An object key as it goes in a URL path: each segment encoded, the '/' between them kept. */
 export function encodeKey(key: string): string {
 	return key.split('/').map(uriEncode).join('/');
-}
-
-export interface ObjectUrlInput {
-	/** e.g. https://s3.eu-central-1.amazonaws.com, https://<account>.r2.cloudflarestorage.com, http://127.0.0.1:9000 */
-	endpoint: string;
-	bucket: string;
-	key: string;
-	/** true: <endpoint>/<bucket>/<key>; false: <bucket>.<endpoint host>/<key> (virtual-hosted style). */
-	pathStyle: boolean;
-}
-
-/**
- * The object's URL. An endpoint without a scheme is taken as https://; a path on the endpoint (a
- * gateway under a prefix) is kept in front of the bucket or key.
- */
-export function objectUrl({ endpoint, bucket, key, pathStyle }: ObjectUrlInput): string {
-	const base = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
-	const prefix = base.pathname.replace(/\/+$/, '');
-	const encodedKey = encodeKey(key);
-	if (pathStyle) return `${base.protocol}//${base.host}${prefix}/${uriEncode(bucket)}/${encodedKey}`;
-	return `${base.protocol}//${bucket}.${base.host}${prefix}/${encodedKey}`;
 }
 
 function scopeOf(date: Date, region: string, service: string): { shortDate: string; scope: string } {
@@ -146,7 +124,7 @@ function stringToSign(date: Date, scope: string, canonical: string): string {
 
 export interface SignRequestInput {
 	method: string;
-	/** The full URL as it will be sent (path already encoded, e.g. from objectUrl()). */
+	/** The full URL as it will be sent (path already encoded, e.g. from storageCredential.ts objectUrl()). */
 	url: string;
 	/** Headers that will be sent and should be signed (e.g. content-type, content-length, if-none-match). */
 	headers?: Record<string, string>;
@@ -185,7 +163,7 @@ export function signRequest(input: SignRequestInput): Record<string, string> {
 }
 
 export interface PresignInput {
-	/** The object's URL (e.g. from objectUrl()); any query it has is kept and signed. */
+	/** The object's URL (e.g. from storageCredential.ts objectUrl()); any query it has is kept and signed. */
 	url: string;
 	keys: StorageKeys;
 	region: string;

@@ -1,34 +1,51 @@
-// The storage credential's data as the node and the credential's own signing use it. The credential
-// (credentials/FarmProfileStorageApi.credentials.ts) signs every request made with it through
-// signForTransport(): n8n calls it for the credential test and for the node's
-// httpRequestWithAuthentication, so the node never signs a request by hand.
+// The storage credential (credentials/FarmProfileStorageApi.credentials.ts) read into the one shape
+// its uploads, its links, its error messages and its own signing use, and the URLs it addresses.
+// The credential signs every request made with it (its authenticate is signForTransport): n8n runs
+// it for the credential's test and for the node's httpRequestWithAuthentication, so the node never
+// signs a request by hand. Presigned links are made by the node with the same keys.
 
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { EMPTY_PAYLOAD_SHA256, sha256Hex, signRequest, UNSIGNED_PAYLOAD, type StorageKeys } from './sigv4';
+import { hasScheme, withHttps } from '../../shared/addresses';
+import { EMPTY_PAYLOAD_SHA256, encodeKey, sha256Hex, signRequest, UNSIGNED_PAYLOAD, uriEncode, type StorageKeys } from './sigv4';
 
 export const STORAGE_CREDENTIAL_TYPE = 'farmProfileStorageApi';
 
+/** The credential's fields, trimmed. */
 export interface StorageCredential {
+	/** With its scheme (https:// when the user typed none), without a trailing slash. */
 	endpoint: string;
 	region: string;
 	bucket: string;
+	/** true: <endpoint>/<bucket>/<key>; false: <bucket>.<endpoint host>/<key> (virtual-hosted style). */
 	pathStyle: boolean;
 	keys: StorageKeys;
+	/** The folder in the bucket the uploads go to, as the user typed it. */
 	keyPrefix: string;
+	/** Empty, or a public bucket or CDN: the farm then downloads <publicBaseUrl>/<key>. */
 	publicBaseUrl: string;
+}
+
+/** this.helpers.httpRequest, or anything with its contract. */
+export type HttpRequestFunction = (options: IHttpRequestOptions) => Promise<unknown>;
+
+/** The storage as the node holds it for one run. */
+export interface Storage {
+	credential: StorageCredential;
+	/** The name the user gave the credential, for messages. */
+	name?: string;
+	/** Sends a request signed by the credential (httpRequestWithAuthentication). */
+	http: HttpRequestFunction;
 }
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
 }
 
-/** The credential's fields, trimmed; an endpoint without a scheme is taken as https://. */
 export function readStorageCredential(data: ICredentialDataDecryptedObject): StorageCredential {
-	const endpoint = text(data.endpoint).replace(/\/+$/, '');
 	const sessionToken = text(data.sessionToken);
 	return {
-		endpoint: endpoint && !/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? `https://${endpoint}` : endpoint,
+		endpoint: withHttps(text(data.endpoint).replace(/\/+$/, '')),
 		region: text(data.region) || 'us-east-1',
 		bucket: text(data.bucket),
 		pathStyle: data.forcePathStyle === true,
@@ -36,6 +53,22 @@ export function readStorageCredential(data: ICredentialDataDecryptedObject): Sto
 		keyPrefix: text(data.pathPrefix),
 		publicBaseUrl: text(data.publicBaseUrl),
 	};
+}
+
+/**
+ * The bucket's URL, ending in '/'. A path on the endpoint (a gateway under a prefix) is kept in
+ * front of the bucket or key. Throws a TypeError when the endpoint is not a URL.
+ */
+export function bucketUrl(storage: StorageCredential): string {
+	const base = new URL(storage.endpoint);
+	const prefix = base.pathname.replace(/\/+$/, '');
+	if (storage.pathStyle) return `${base.protocol}//${base.host}${prefix}/${uriEncode(storage.bucket)}/`;
+	return `${base.protocol}//${storage.bucket}.${base.host}${prefix}/`;
+}
+
+/** The object's URL: the bucket's and the key, each of its segments encoded. */
+export function objectUrl(storage: StorageCredential, key: string): string {
+	return `${bucketUrl(storage)}${encodeKey(key)}`;
 }
 
 function payloadHashOf(options: IHttpRequestOptions, headers: Record<string, string>): string {
@@ -48,15 +81,16 @@ function payloadHashOf(options: IHttpRequestOptions, headers: Record<string, str
 }
 
 /**
- * Signs a request with Signature V4: the URL is made whole (baseURL + url + qs, as n8n's credential
- * test sends it), and the payload hash is the x-amz-content-sha256 header the caller set, the body's
- * hash for a body in memory, or UNSIGNED-PAYLOAD for a stream.
+ * Signs a request with Signature V4. A URL without a scheme is a path in the bucket (the
+ * credential's test sends '/', the bucket itself), or under baseURL when one is given; qs is
+ * added to it. The payload hash is the x-amz-content-sha256 header the caller set, the body's hash
+ * for a body in memory, or UNSIGNED-PAYLOAD for a stream.
  */
 export function signForTransport(data: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
 	const credential = readStorageCredential(data);
-	// Joined as n8n's HTTP client (axios) joins them: a relative url is appended to baseURL's path.
-	const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(options.url) || !options.baseURL;
-	const url = new URL(absolute ? options.url : `${options.baseURL!.replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}`);
+	// Joined as n8n's HTTP client (axios) joins them: a relative url is appended to the base's path.
+	const base = options.baseURL ?? bucketUrl(credential);
+	const url = new URL(hasScheme(options.url) ? options.url : `${base.replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}`);
 	for (const [name, value] of Object.entries((options.qs ?? {}) as IDataObject)) {
 		if (value !== undefined && value !== null) url.searchParams.append(name, String(value));
 	}

@@ -1,11 +1,11 @@
 // Media Source "Binary File": the upload to the user's S3-compatible storage and the link the farm
 // gets. The storage credential signs every request itself (its authenticate), so the node sends
-// them through httpRequestWithAuthentication; presigned links are made here with its keys.
+// them through httpRequestWithAuthentication; presigned links are made with its keys (s3Client.ts).
 //
 // checkStorage() runs before the post is reserved (nothing uploaded yet): the credential's fields,
 // the link's reachability by the farm (the same rule as media URLs) and whether a presigned link can
 // last until the post is done. uploadMedia() runs after the reservation; it never throws for a
-// storage failure, it returns it mapped (storage/s3Errors.ts), and then nothing is posted.
+// storage failure, it returns it mapped (storage/s3Errors.ts): a failure that posted nothing.
 
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
@@ -15,34 +15,17 @@ import type { FieldIssue } from '../posting/body';
 import type { BinaryMedia } from '../media/binaryMedia';
 import { decryptedCredentialOptions } from '../state/n8nInternals';
 import { objectKey, planLinkExpiry, publicObjectUrl } from './objectKey';
-import { mediaLink, putObject, type HttpRequestFunction, type StorageSettings } from './s3Client';
+import { mediaLink, putObject } from './s3Client';
 import type { StorageFailure } from './s3Errors';
-import { objectUrl } from './sigv4';
-import { readStorageCredential, STORAGE_CREDENTIAL_TYPE, type StorageCredential } from './storageCredential';
-
-export interface Storage {
-	credential: StorageCredential;
-	settings: StorageSettings;
-	http: HttpRequestFunction;
-}
+import { objectUrl, readStorageCredential, STORAGE_CREDENTIAL_TYPE, type Storage } from './storageCredential';
 
 /** Reads the storage credential once per node run. */
 export async function connectStorage(ctx: IExecuteFunctions): Promise<Storage> {
 	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(STORAGE_CREDENTIAL_TYPE);
-	const credential = readStorageCredential(data);
 	const reuse = decryptedCredentialOptions(ctx, STORAGE_CREDENTIAL_TYPE, data);
-	const name = ctx.getNode().credentials?.[STORAGE_CREDENTIAL_TYPE]?.name;
 	return {
-		credential,
-		settings: {
-			endpoint: credential.endpoint,
-			region: credential.region,
-			bucket: credential.bucket,
-			pathStyle: credential.pathStyle,
-			keys: credential.keys,
-			credentialName: name,
-			signing: 'transport',
-		},
+		credential: readStorageCredential(data),
+		name: ctx.getNode().credentials?.[STORAGE_CREDENTIAL_TYPE]?.name,
 		http: async (options) => {
 			try {
 				return await ctx.helpers.httpRequestWithAuthentication.call(ctx, STORAGE_CREDENTIAL_TYPE, options, reuse);
@@ -56,7 +39,7 @@ export async function connectStorage(ctx: IExecuteFunctions): Promise<Storage> {
 
 /** The storage credential as issues name it. */
 function credentialLabel(storage: Storage): string {
-	return storage.settings.credentialName ? `Storage credential "${storage.settings.credentialName}"` : 'Storage credential';
+	return storage.name ? `Storage credential "${storage.name}"` : 'Storage credential';
 }
 
 /**
@@ -79,7 +62,7 @@ export function checkStorage(storage: Storage, context: { farmIsPrivate: boolean
 
 	let link: string;
 	try {
-		link = credential.publicBaseUrl || objectUrl({ endpoint: credential.endpoint, bucket: credential.bucket, key: 'x', pathStyle: credential.pathStyle });
+		link = credential.publicBaseUrl || objectUrl(credential, 'x');
 	} catch {
 		return [{ field: `${label} → Endpoint`, problem: 'is not a URL', fix: 'enter the S3 API address, e.g. https://s3.eu-central-1.amazonaws.com' }];
 	}
@@ -120,12 +103,12 @@ export async function uploadMedia(
 	media: BinaryMedia,
 	context: { reference: string; now: Date; scheduledAt?: Date },
 ): Promise<UploadResult> {
-	const { credential, settings } = storage;
+	const { credential } = storage;
 	const key = objectKey({ prefix: credential.keyPrefix, date: context.now, reference: context.reference, sha256: media.sha256, extension: media.extension });
-	const put = await putObject(storage.http, settings, { key, body: media.body, contentType: media.contentType, sha256: media.sha256, now: context.now });
+	const put = await putObject(storage, { key, body: media.body, contentType: media.contentType, sha256: media.sha256 });
 	if (!put.ok) return put;
 
-	const link = mediaLink(settings, { key, now: context.now, scheduledAt: context.scheduledAt, publicBaseUrl: credential.publicBaseUrl || undefined });
+	const link = mediaLink(credential, { key, now: context.now, scheduledAt: context.scheduledAt });
 	if ('problem' in link) {
 		// checkStorage() refused this before the upload; reaching it is a bug, not a user error.
 		throw new Error(`The link cannot cover the post: ${link.problem.problem}`);
@@ -142,7 +125,7 @@ export async function uploadMedia(
 		...(media.slides !== undefined ? { slides: media.slides } : {}),
 		link_expires_at: link.expiresAt ? link.expiresAt.toISOString() : null,
 		...(credential.publicBaseUrl ? { public_url: publicObjectUrl(credential.publicBaseUrl, key) } : {}),
-		...(put.object.alreadyExisted ? { already_uploaded: true } : {}),
+		...(put.alreadyExisted ? { already_uploaded: true } : {}),
 	};
 	const secrets = [link.url, signature, credential.keys.sessionToken].filter((secret): secret is string => Boolean(secret) && link.url !== link.safeUrl);
 	return { ok: true, uploaded: { url: link.url, safeUrl: link.safeUrl, output, secrets } };

@@ -2,6 +2,7 @@
 // `detail` (FastAPI style: a string, or for 422 a list of {loc, msg, type}) is shown beside it.
 
 import { labelForBodyProperty } from '../actions/fields';
+import { classifyNetworkError } from './networkErrors';
 import { TEAM_LIMIT_PER_MINUTE } from './pacing';
 
 export interface ApiFailure {
@@ -15,6 +16,34 @@ export interface ApiFailure {
 
 const MAY_HAVE_POSTED =
 	'The post may still go up. Do not retry blindly: first check the TikTok account (and the drafts on the phone) for this media, then post again only if it is missing.';
+
+/** What a request does, as its failures tell it: a GET of a list, a PATCH and a POST do not fail alike. */
+export interface RequestEffect {
+	/** What did not happen when the request was refused or never reached the API, e.g. "Nothing was posted". */
+	nothingDone: string;
+	/** What an answer that leaves open whether it took effect (5xx, timeout, broken connection) means. */
+	unclear: string;
+	/** Whether such an answer may have done something that must not be repeated blindly (a post). */
+	unclearMayHavePosted: boolean;
+	/** What a 404 and a 409 mean for this request: the message, and what to do after nothingDone. */
+	notFound: { message: string; fix: string };
+	conflict: { message: string; fix: string };
+}
+
+/** POST /v1/posts: queues a post. */
+export const CREATE_POST: RequestEffect = {
+	nothingDone: 'Nothing was posted',
+	unclear: MAY_HAVE_POSTED,
+	unclearMayHavePosted: true,
+	notFound: {
+		message: 'Farm profile not found (404)',
+		fix: 'Check Profile ID: it must be the profile_id (a UUID) of a farm profile that belongs to the team of this API key.',
+	},
+	conflict: {
+		message: 'The farm profile is not ready to post (409)',
+		fix: 'Only a profile with status "ready" (fully warmed up) may post; posting earlier risks TikTok flagging the account. Wait until its warm-up finishes, then run again.',
+	},
+};
 
 /** Turns the API's detail into one readable line: a string as is, the 422 list joined by field. */
 export function formatDetail(body: unknown): string | undefined {
@@ -43,8 +72,8 @@ export function formatDetail(body: unknown): string | undefined {
 	return undefined;
 }
 
-/** Describes an answer with a non-2xx status. */
-export function describeHttpFailure(status: number, body: unknown): ApiFailure {
+/** Describes an answer with a non-2xx status to a request with this effect. */
+export function describeHttpFailure(status: number, body: unknown, effect: RequestEffect): ApiFailure {
 	const detail = formatDetail(body);
 	const withDetail = (text: string) => (detail ? `${text}\nServer said: ${detail}` : text);
 	const failure = (message: string, description: string, mayHavePosted = false): ApiFailure => ({
@@ -54,43 +83,38 @@ export function describeHttpFailure(status: number, body: unknown): ApiFailure {
 		mayHavePosted,
 	});
 
+	const { nothingDone } = effect;
 	switch (status) {
 		case 400:
 			return failure(
 				'The farm API rejected the request (400 Bad Request)',
-				'Nothing was posted. Check the fields named by the server below, fix them and run again.',
+				`${nothingDone}. Check the fields named by the server below, fix them and run again.`,
 			);
 		case 401:
 		case 403:
 			return failure(
 				`The farm API refused the API key (${status})`,
-				'Nothing was posted. Open the Farm Profile API credential: check that the API key is current and belongs to your team, and that Base URL points at the farm API.',
+				`${nothingDone}. Open the Farm Profile API credential: check that the API key is current and belongs to your team, and that Base URL points at the farm API.`,
 			);
 		case 404:
-			return failure(
-				'Farm profile not found (404)',
-				'Nothing was posted. Check Profile ID: it must be the profile_id (a UUID) of a farm profile that belongs to the team of this API key.',
-			);
+			return failure(effect.notFound.message, `${nothingDone}. ${effect.notFound.fix}`);
 		case 409:
-			return failure(
-				'The farm profile is not ready to post (409)',
-				'Nothing was posted. Only a profile with status "ready" (fully warmed up) may post; posting earlier risks TikTok flagging the account. Wait until its warm-up finishes, then run again.',
-			);
+			return failure(effect.conflict.message, `${nothingDone}. ${effect.conflict.fix}`);
 		case 422:
 			return failure(
 				'The farm API could not accept these fields (422)',
-				'Nothing was posted. Fix the fields listed below and run again.',
+				`${nothingDone}. Fix the fields listed below and run again.`,
 			);
 		case 429:
 			return failure(
 				`Rate limit reached (429): ${TEAM_LIMIT_PER_MINUTE} requests per minute per team`,
-				'Nothing was posted; it is safe to run again after a pause of a minute. The limit is shared by every workflow that uses this team\'s API key.',
+				`${nothingDone}; it is safe to run again after a pause of a minute. The limit is shared by every workflow that uses this team's API key.`,
 			);
 		case 502:
-			return failure('The farm API answered 502 Bad Gateway', MAY_HAVE_POSTED, true);
+			return failure('The farm API answered 502 Bad Gateway', effect.unclear, effect.unclearMayHavePosted);
 		default:
 			if (status >= 500) {
-				return failure(`The farm API failed (${status})`, MAY_HAVE_POSTED, true);
+				return failure(`The farm API failed (${status})`, effect.unclear, effect.unclearMayHavePosted);
 			}
 			return failure(
 				`The farm API answered with an unexpected status (${status})`,
@@ -99,73 +123,34 @@ export function describeHttpFailure(status: number, body: unknown): ApiFailure {
 	}
 }
 
-/** Network error codes that mean the request never reached the API. */
-const NOT_SENT = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'ERR_INVALID_URL',
-]);
-
-const TIMED_OUT = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
-
 /**
  * Describes a request that got no HTTP answer, from the network error code found on the error.
  * The code stays out of the message: n8n swaps messages that contain one for its own generic text.
  */
-export function describeTransportFailure(code: string | undefined): ApiFailure {
+export function describeTransportFailure(code: string | undefined, effect: RequestEffect): ApiFailure {
 	const seen = `Network error: ${code ?? 'none given'}.`;
-	if (code && NOT_SENT.has(code)) {
+	if (code && classifyNetworkError(code) === 'not-reached') {
 		return {
 			message: 'Could not reach the farm API',
-			description: `${seen} Nothing was posted. Check Base URL in the Farm Profile API credential and that this n8n can reach it, then run again.`,
+			description: `${seen} ${effect.nothingDone}. Check Base URL in the Farm Profile API credential and that this n8n can reach it, then run again.`,
 			code,
 			mayHavePosted: false,
 		};
 	}
-	if (code && TIMED_OUT.has(code)) {
+	if (code && classifyNetworkError(code) === 'timed-out') {
 		return {
 			message: 'The farm API did not answer in time',
-			description: `${seen} ${MAY_HAVE_POSTED}`,
+			description: `${seen} ${effect.unclear}`,
 			code,
-			mayHavePosted: true,
+			mayHavePosted: effect.unclearMayHavePosted,
 		};
 	}
 	return {
 		message: 'The connection to the farm API broke before it answered',
-		description: `${seen} ${MAY_HAVE_POSTED}`,
+		description: `${seen} ${effect.unclear}`,
 		code: code ?? 'UNKNOWN',
-		mayHavePosted: true,
+		mayHavePosted: effect.unclearMayHavePosted,
 	};
-}
-
-/**
- * Finds the network error code on an error, or on what it wraps: n8n's NodeApiError keeps the
- * original as `cause`, or as `errorResponse` when it does not recognise it as an Error.
- */
-export function findErrorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		const message = (current as { message?: unknown }).message;
-		if (typeof message === 'string') {
-			const match = /\b(E[A-Z]{3,}|ERR_[A-Z_]+)\b/.exec(message);
-			if (match) return match[1];
-			if (/timeout/i.test(message)) return 'ETIMEDOUT';
-			if (/socket hang up/i.test(message)) return 'ECONNRESET';
-		}
-		const wrapper = current as { cause?: unknown; errorResponse?: unknown };
-		current = wrapper.cause ?? wrapper.errorResponse;
-	}
-	return undefined;
 }
 
 /** A retry of a run meets an item whose earlier attempt may have posted: it is not sent again. */
@@ -178,8 +163,8 @@ export function describeNotSentAgain(earlier: ApiFailure): ApiFailure {
 }
 
 /** 429s kept coming for longer than the user allows to wait. */
-export function describeRateLimitGiveUp(waitedMs: number, body: unknown): ApiFailure {
-	const failure = describeHttpFailure(429, body);
+export function describeRateLimitGiveUp(waitedMs: number, body: unknown, effect: RequestEffect): ApiFailure {
+	const failure = describeHttpFailure(429, body, effect);
 	return {
 		...failure,
 		description: `Waited ${Math.round(waitedMs / 1000)} s in total for the limit to clear, more than Max Wait on Rate Limit allows. ${failure.description}`,

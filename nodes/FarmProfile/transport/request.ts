@@ -14,9 +14,10 @@ import {
 	describeHttpFailure,
 	describeRateLimitGiveUp,
 	describeTransportFailure,
-	findErrorCode,
 	type ApiFailure,
+	type RequestEffect,
 } from './failures';
+import { findErrorCode } from './networkErrors';
 import { backoffMs, pacerFor, retryAfterMs, teamId, type PaceRule } from './pacing';
 import { redact } from '../../shared/secrets';
 import { decryptedCredentialOptions } from '../state/n8nInternals';
@@ -27,6 +28,8 @@ export interface FarmApiRequest {
 	method: IHttpRequestMethods;
 	/** Path under the base URL, e.g. /v1/posts. */
 	path: string;
+	/** What the request does, as its failures tell it (e.g. CREATE_POST). */
+	effect: RequestEffect;
 	body?: IDataObject;
 	timeout: number;
 	/** Further secrets to keep out of any failure text (e.g. a callback URL's token). */
@@ -101,7 +104,7 @@ async function sendPaced(
 				ignoreHttpStatusErrors: true,
 			}, reuse);
 		} catch (error) {
-			return { ok: false, failure: clean(describeTransportFailure(findErrorCode(error))) };
+			return { ok: false, failure: clean(describeTransportFailure(findErrorCode(error), request.effect)) };
 		}
 		const status = response.statusCode;
 		const headers = response.headers ?? {};
@@ -109,14 +112,14 @@ async function sendPaced(
 			// Refused, so nothing was posted: safe to send again once the wait is over.
 			const hold = retryAfterMs(headers['retry-after'], Date.now()) ?? backoffMs(attempt);
 			if (rateLimitWaits + hold > request.pace.maxRateLimitWaitMs) {
-				return { ok: false, status, failure: clean(describeRateLimitGiveUp(rateLimitWaits, response.body)) };
+				return { ok: false, status, failure: clean(describeRateLimitGiveUp(rateLimitWaits, response.body, request.effect)) };
 			}
 			rateLimitWaits += hold;
 			pacer.holdUntil(Date.now() + hold);
 			continue;
 		}
 		if (status < 200 || status > 299) {
-			return { ok: false, status, failure: clean(describeHttpFailure(status, response.body)) };
+			return { ok: false, status, failure: clean(describeHttpFailure(status, response.body, request.effect)) };
 		}
 		return { ok: true, status, body: response.body, headers };
 	}

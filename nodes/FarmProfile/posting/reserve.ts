@@ -1,0 +1,52 @@
+// The reservation, after the guards' decision (posting/guards.ts): a post let through is held at
+// once in this process's history, where an overlapping execution sees it, and its media claimed in
+// n8n's store shared by every process (the duplicate guard across workers and restarts).
+
+import { claimAcrossProcesses, type ClaimStore } from '../state/crossProcessClaim';
+import type { PostHistory } from '../state/postHistory';
+import type { FieldIssue, PreparedPost } from './body';
+import { describeClaimedElsewhere } from './duplicateGuard';
+import type { GuardSettings } from './input';
+import type { PostMedia } from './media';
+
+export interface GuardStores {
+	history: PostHistory;
+	claims: ClaimStore;
+	team: string;
+}
+
+/** What became of a reserved post: posted, unclear (counts as posted), or nothing posted. */
+export interface PostReservation {
+	confirm(taskId: string): void;
+	keepUncertain(): void;
+	release(): Promise<void>;
+}
+
+export type ReserveResult = { ok: true; reservation: PostReservation } | { ok: false; issue: FieldIssue };
+
+/**
+ * Reserves a post the guards let through. Call it in the same synchronous step as the decision made
+ * on `history.records()` (no await between them): its first statement holds the post.
+ */
+export async function reserve(stores: GuardStores, post: PreparedPost, media: PostMedia, settings: GuardSettings, now: number): Promise<ReserveResult> {
+	const profileId = post.body.profile_id;
+	const hold = stores.history.hold(profileId, { media: media.identity, slot: post.body.execute_at ?? now }, now);
+	const windowMs = settings.duplicateWindowHours * 3_600_000;
+	const shared = await claimAcrossProcesses(stores.claims, { team: stores.team, profileId, media: media.identity, now, windowMs });
+	if (shared.state === 'taken') {
+		hold.release();
+		return { ok: false, issue: { field: media.field, ...describeClaimedElsewhere(settings.duplicateWindowHours, shared.bucketMs) } };
+	}
+	const releaseShared = shared.state === 'claimed' ? shared.release : async () => {};
+	return {
+		ok: true,
+		reservation: {
+			confirm: (taskId) => hold.confirm(taskId),
+			keepUncertain: () => hold.keepUncertain(),
+			release: async () => {
+				hold.release();
+				await releaseShared();
+			},
+		},
+	};
+}
