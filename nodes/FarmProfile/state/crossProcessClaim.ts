@@ -30,7 +30,7 @@ const OPTIONS = { mode: 'entries' as const, maxEntries: 10_000 };
 export interface ClaimTarget {
 	team: string;
 	profileId: string;
-	/** The normalised media URL. */
+	/** The media identity: the normalised media URL, or "sha256:<hex>" of a file's content. */
 	media: string;
 	now: number;
 	windowMs: number;
@@ -50,7 +50,7 @@ export function claimKeys(target: ClaimTarget): string[] {
 	return Array.from({ length: BUCKETS_PER_WINDOW + 1 }, (_, n) => `farm-post:${id}:${first + n}`);
 }
 
-export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarget, settleMs = SETTLE_MS): Promise<ClaimResult> {
+export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarget): Promise<ClaimResult> {
 	if (typeof store.checkProcessedAndRecord !== 'function' || target.windowMs <= 0) return { state: 'unavailable' };
 	const keys = claimKeys(target);
 	const taken = { state: 'taken' as const, bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
@@ -63,14 +63,14 @@ export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarge
 			await forget(store, [...mine, marker]);
 			return taken;
 		}
-		await sleep(settleMs);
+		await sleep(SETTLE_MS);
 		const check = await record(store, [marker]);
 		if (!check?.new.map(String).includes(marker)) {
 			return { state: 'claimed', release: async () => await forget(store, [...mine, marker]) };
 		}
 		// Overwritten: the check just wrote the marker back; take it out, wait a little, start again.
 		await forget(store, [marker]);
-		await sleep(Math.round(settleMs * (0.2 + Math.random())));
+		await sleep(Math.round(SETTLE_MS * (0.2 + Math.random())));
 	}
 	return { state: 'unavailable' };
 }
