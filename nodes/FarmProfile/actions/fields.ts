@@ -9,7 +9,7 @@ import { TEAM_LIMIT_PER_MINUTE } from '../transport/pacing';
  * Operations that post; each shows the fields below. The waiting one's value is n8n's
  * SEND_AND_WAIT_OPERATION: n8n verifies resume-URL signatures only for nodes whose operation has it.
  */
-export const POSTING_OPERATIONS = ['post', 'sendAndWait', 'postAcrossProfiles'];
+const POSTING_OPERATIONS = ['post', 'sendAndWait', 'postAcrossProfiles'];
 
 /** Operations that post to the one profile the user names (Post Across Profiles plans the profile and time). */
 const ONE_PROFILE_OPERATIONS = ['post', 'sendAndWait'];

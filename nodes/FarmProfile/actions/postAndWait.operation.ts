@@ -14,7 +14,7 @@ import { prepareItem } from '../posting/prepare';
 import { openRun } from '../posting/run';
 
 /** The oldest n8n this operation is tested with; older ones may lack signed resume URLs. */
-export const MIN_N8N_FOR_WAIT = '1.123';
+const MIN_N8N_FOR_WAIT = '1.123';
 
 export async function executePostAndWait(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();

@@ -22,7 +22,7 @@ export type ClaimStore = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRe
 
 export const BUCKETS_PER_WINDOW = 24;
 /** Longer than a write to n8n's database takes: the claims that started with ours have landed by then. */
-export const SETTLE_MS = 300;
+const SETTLE_MS = 300;
 /** Claims whose writes keep being overwritten go on with this process's guard alone after this many tries. */
 const MAX_ATTEMPTS = 6;
 const OPTIONS = { mode: 'entries' as const, maxEntries: 10_000 };

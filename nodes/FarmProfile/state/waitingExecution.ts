@@ -9,7 +9,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 export const PUBLISHED_STATUS = 'published';
-export const NOT_CONFIRMED_STATUS = 'not_confirmed';
+const NOT_CONFIRMED_STATUS = 'not_confirmed';
 
 /** The item the workflow goes on with when the wait limit passes before the farm calls back. */
 export function notConfirmedItem(posted: IDataObject, until: Date): INodeExecutionData {

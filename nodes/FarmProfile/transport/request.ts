@@ -22,7 +22,7 @@ import { backoffMs, pacerFor, retryAfterMs, teamId, type PaceRule } from './paci
 import { redact } from '../../shared/secrets';
 import { decryptedCredentialOptions } from '../state/n8nInternals';
 
-export const CREDENTIAL_TYPE = 'farmProfileApi';
+const CREDENTIAL_TYPE = 'farmProfileApi';
 
 export interface FarmApiRequest {
 	method: IHttpRequestMethods;
@@ -49,7 +49,7 @@ export type FarmApiOutcome =
 	| { ok: false; failure: ApiFailure; status?: number };
 
 /** Base URL without trailing slashes, so a path can be appended whole (and a path prefix survives). */
-export function joinUrl(baseUrl: string, path: string): string {
+function joinUrl(baseUrl: string, path: string): string {
 	return `${baseUrl.trim().replace(/\/+$/, '')}${path}`;
 }
 
