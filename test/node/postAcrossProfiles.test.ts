@@ -44,13 +44,14 @@ const clip = (n: number) => `${farm.url}/_media/clip-${n}.mp4`;
 const berlin = (ms: number) =>
 	new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', dateStyle: 'short', timeStyle: 'short' }).format(new Date(ms));
 
-function across(clips: number[], options: Record<string, unknown> = {}, extra: { profileIds?: unknown; planOnly?: boolean; staticData?: IDataObject; continueOnFail?: boolean } = {}) {
+function across(clips: number[], options: Record<string, unknown> = {}, extra: { profileIds?: unknown; planOnly?: boolean; staticData?: IDataObject; continueOnFail?: boolean; nodeSettings?: object } = {}) {
 	return runFarmProfileNode({
 		items: clips.map((n) => ({ url: clip(n), ref: `row-${n}` })),
 		credentials: { apiKey: API_KEY, baseUrl: farm.url },
 		timezone: 'Europe/Berlin',
 		staticData: extra.staticData,
 		continueOnFail: extra.continueOnFail,
+		nodeSettings: extra.nodeSettings,
 		parameters: {
 			operation: 'postAcrossProfiles',
 			profileIds: extra.profileIds ?? READY.join(', '),
@@ -176,6 +177,14 @@ describe('Post Across Profiles', () => {
 		expect(result.output[0]).toMatchObject({ code: '409', may_have_posted: false });
 		expect(result.output[1]).toMatchObject({ task_id: expect.any(String) });
 		expect(farm.state.posts.map((p) => p.body.profile_id)).toEqual([READY[0]]);
+	});
+
+	it('under Retry On Fail, the items already posted are neither planned again nor sent again', async () => {
+		// Item 2's media is missing: the preflight refuses it on every try.
+		const result = await across([0, 1, 99], { preflight: true }, { nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } });
+		expect(result.error?.message).toMatch(/^Media URL answers HTTP 404 /);
+		expect(farm.state.posts).toHaveLength(2);
+		expect(result.error?.description).toContain(`item 0: ${farm.state.posts[0].task_id}, item 1: ${farm.state.posts[1].task_id}`);
 	});
 
 	it('a 502 keeps its slot: the next item goes elsewhere', async () => {
