@@ -15,12 +15,13 @@ const NODE: INode = {
 	parameters: { operation: '__CUSTOM_API_CALL__' },
 };
 
-function contextFor(operation: string) {
+function contextFor(operation: string, resource = 'post') {
 	const httpRequestWithAuthentication = jest.fn();
 	const httpRequest = jest.fn();
 	const context = {
 		getNode: () => NODE,
 		getNodeParameter: jest.fn((name: string) => {
+			if (name === 'resource') return resource;
 			if (name === 'operation') return operation;
 			throw new Error(`unexpected parameter read: ${name}`);
 		}),
@@ -44,6 +45,12 @@ describe('Farm Profile with Operation "Custom API Call"', () => {
 		expect(error.node).toBe(NODE);
 		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
 		expect(httpRequest).not.toHaveBeenCalled();
+	});
+
+	it('says the same when n8n\'s Custom API Call is chosen as the Resource', async () => {
+		const { context, httpRequestWithAuthentication } = contextFor('post', '__CUSTOM_API_CALL__');
+		await expect(new FarmProfile().execute.call(context)).rejects.toThrow('Custom API Call is made with the HTTP Request node, not with Farm Profile');
+		expect(httpRequestWithAuthentication).not.toHaveBeenCalled();
 	});
 
 	it('still names an unknown operation as such', async () => {
