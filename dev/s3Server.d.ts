@@ -47,6 +47,8 @@ export interface S3Server {
 		forcePathStyle: boolean;
 		pathPrefix: string;
 	};
+	/** Forgets every stored object and recorded request, as between tests. */
+	reset(): void;
 	close(): Promise<void>;
 }
 export function startS3Server(options?: S3ServerOptions): Promise<S3Server>;

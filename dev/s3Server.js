@@ -370,6 +370,11 @@ async function startS3Server(options = {}) {
 			forcePathStyle: true,
 			pathPrefix,
 		}),
+		/** Forgets every stored object and recorded request, as between tests. */
+		reset: () => {
+			objects.clear();
+			requests.length = 0;
+		},
 		close: () =>
 			new Promise((resolve) => {
 				server.closeAllConnections?.();

@@ -158,6 +158,8 @@ function downloadAndPostWorkflow(id, { urls, parameters, credentialId = CREDENTI
 module.exports = {
 	CREDENTIAL_ID,
 	STORAGE_CREDENTIAL_ID,
+	NODE,
+	workflow,
 	node,
 	credential,
 	storageCredential,

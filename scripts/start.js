@@ -155,6 +155,8 @@ async function main() {
 	say('  gets a presigned link to it; the last step shows the bucket, key and link expiry');
 	say(`  "${named('farmExampleFleet1')}": 12 generated videos spread over five profiles, at most 2 a day`);
 	say('  each, 2 hours apart, 09:00–21:00 Berlin time; turn on Plan Only to see the plan without posting');
+	say(`  "${named('farmExampleProf1')}": the bio and picture of three profiles; each picture is`);
+	say('  checked first, the output is the farm\'s profile object (one still warming up, with a note)');
 	say('  Ctrl-C stops everything');
 }
 

@@ -1,12 +1,13 @@
 'use strict';
 // A sandbox of the farm API on loopback, faithful to the vendor's documented behaviour
 // (the vendor's API reference for POST /v1/posts, and what else is known of the API): X-API-Key auth, FastAPI-style errors,
-// 404/409 by profile, a rolling per-key rate limit, and the post.published callback sent to the
-// webhook_url exactly as given. Plain Node, no dependencies: used by the tests, the benchmark and
-// `npm start`.
+// 404/409 by profile, a rolling per-key rate limit shared by every endpoint, and the post.published
+// callback sent to the webhook_url exactly as given; GET /v1/sources (the team's sounds and hashtags,
+// cursor pages) and PATCH /v1/farm-profiles/{id} (bio and picture). Plain Node, no dependencies: used
+// by the tests, the benchmark and `npm start`.
 
 const crypto = require('node:crypto');
-const { makeMp4, makeZip } = require('./media');
+const { makeImage, makeMp4, makeZip } = require('./media');
 const http = require('node:http');
 const https = require('node:https');
 const zlib = require('node:zlib');
@@ -25,11 +26,33 @@ const DEFAULT_PROFILES = [
 	{ profile_id: '5b6c7d8e-9f1a-4b2c-8d3e-4f5a6b7c8d9e', profile_name: 'Ready Rosa', phone_id: 'phone-ready-5', status: 'ready', tiktok_username: 'rosa.ready' },
 ];
 
+// The team's indexed sources. The vendor documents each item as "enriched with title, status and
+// post/creator counts" without naming the fields; the sandbox answers in the shape the node's README
+// names (the node reads other names too).
+const DEFAULT_SOURCES = [
+	{ source_id: '7216519837462889218', source_type: 'sound', title: 'Morning lo-fi', status: 'active', post_count: 1284, creator_count: 311 },
+	{ source_id: '7301188245530151682', source_type: 'sound', title: 'Coffee shop jazz', status: 'active', post_count: 542, creator_count: 120 },
+	{ source_id: '7154401962836821765', source_type: 'sound', title: 'Sunrise acoustic', status: 'active', post_count: 97, creator_count: 31 },
+	{ source_id: 'morningroutine', source_type: 'hashtag', title: 'morningroutine', status: 'active', post_count: 90211, creator_count: 15022 },
+	{ source_id: '7289034411276405506', source_type: 'sound', title: 'Rainy window ambience', status: 'active', post_count: 2210, creator_count: 604 },
+	{ source_id: '7012345678901234567', source_type: 'sound', title: 'Upbeat ukulele', status: 'paused', post_count: 1, creator_count: 1 },
+	{ source_id: 'slowliving', source_type: 'hashtag', title: 'slowliving', status: 'active', post_count: 30412, creator_count: 7110 },
+];
+
 const DEFAULTS = {
 	host: '127.0.0.1',
 	port: 0,
 	apiKeys: ['sandbox-key'],
 	profiles: DEFAULT_PROFILES,
+	/** What GET /v1/sources lists, in order (sounds and hashtags). */
+	sources: DEFAULT_SOURCES,
+	/**
+	 * Which profiles each key's team owns ({ key: [profile_id, …] }): PATCH to another team's profile
+	 * answers 403. Unset: every key may change every profile (the sandbox knows no teams).
+	 */
+	teams: undefined,
+	/** The longest bio PATCH accepts: the sandbox's own choice (TikTok's is 80); the vendor documents none. */
+	maxBioLength: 80,
 	/** Requests allowed per key in a rolling window; `limit: 0` turns the limit off. */
 	rateLimit: { limit: 30, windowMs: 60_000 },
 	/** Send a Retry-After header (seconds) with 429s. The vendor documents none, so off by default. */
@@ -41,7 +64,8 @@ const DEFAULTS = {
 	/**
 	 * Download media_url on POST /v1/posts as the farm's phone would (GET, redirects followed) and
 	 * refuse with 422 what it cannot fetch or read: a video must be an MP4 (ftyp at offset 4), a
-	 * slideshow a zip of exactly slide-1.jpg, slide-2.jpg, … each a JPEG by its bytes. Off by default:
+	 * slideshow a zip of exactly slide-1.jpg, slide-2.jpg, … each a JPEG by its bytes; likewise
+	 * profile_picture_url on PATCH /v1/farm-profiles/{id}, which must be a JPEG or PNG. Off by default:
 	 * many tests post example URLs nobody serves.
 	 */
 	verifyMedia: false,
@@ -51,12 +75,14 @@ const DEFAULTS = {
 function createFarmSandbox(options = {}) {
 	const config = { ...DEFAULTS, ...options, rateLimit: { ...DEFAULTS.rateLimit, ...options.rateLimit } };
 	const profiles = new Map(config.profiles.map((profile) => [profile.profile_id, { ...profile }]));
-	const state = { posts: [], rejected: [], callbacks: [], records: [], mediaRequests: [], mediaDownloads: [], requests: 0 };
+	const state = { posts: [], profileUpdates: [], rejected: [], callbacks: [], records: [], mediaRequests: [], mediaDownloads: [], requests: 0 };
 	const faults = [];
 	// Files served at /_media/<name>, standing in for the user's CDN (the playground's sample media).
 	const media = new Map([
 		['morning-routine.mp4', { body: makeMp4(15), contentType: 'video/mp4' }],
 		['morning-set.zip', { body: makeZip(['slide-1.jpg', 'slide-2.jpg', 'slide-3.jpg']), contentType: 'application/zip' }],
+		['avatar-rita.jpg', { body: makeImage('jpeg', 'Rita'), contentType: 'image/jpeg' }],
+		['avatar-rob.png', { body: makeImage('png', 'Rob'), contentType: 'image/png' }],
 	]);
 	const windows = new Map();
 	const timers = new Set();
@@ -102,16 +128,127 @@ function createFarmSandbox(options = {}) {
 
 		if (req.method === 'GET' && url.pathname === '/v1/sources') return sources(url, res);
 		if (req.method === 'POST' && url.pathname === '/v1/posts') return createPost(raw, res, fault);
+		const profilePath = /^\/v1\/farm-profiles\/([^/]+)$/.exec(url.pathname);
+		if (req.method === 'PATCH' && profilePath) return updateProfile(decodeURIComponent(profilePath[1]), key, raw, res);
 		return send(res, 404, { detail: 'Not Found' });
 	}
 
+	/** GET /v1/sources?source_type=&limit=&cursor=: a page of the team's sources and where the next starts. */
 	function sources(url, res) {
-		const limit = Math.min(Number(url.searchParams.get('limit') ?? 20) || 20, 100);
-		const all = [
-			{ source_id: 'snd_7216519837462889218', kind: 'sound', name: 'Morning lo-fi' },
-			{ source_id: 'tag_morningroutine', kind: 'hashtag', name: 'morningroutine' },
-		];
-		return send(res, 200, { sources: all.slice(0, limit), has_more: all.length > limit, next_cursor: null });
+		const errors = [];
+		const fail = (field, msg, type) => errors.push({ loc: ['query', field], msg, type });
+		const type = url.searchParams.get('source_type');
+		if (type !== null && !['sound', 'hashtag'].includes(type)) fail('source_type', "Input should be 'sound' or 'hashtag'", 'enum');
+		const limitText = url.searchParams.get('limit');
+		const limit = limitText === null ? 20 : Number(limitText);
+		if (!Number.isInteger(limit)) fail('limit', 'Input should be a valid integer', 'int_parsing');
+		else if (limit < 1) fail('limit', 'Input should be greater than or equal to 1', 'greater_than_equal');
+		else if (limit > 100) fail('limit', 'Input should be less than or equal to 100', 'less_than_equal');
+		const cursor = url.searchParams.get('cursor');
+		const offset = cursor === null ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8').replace(/^offset:/, '') || NaN);
+		if (!Number.isInteger(offset) || offset < 0) fail('cursor', 'Invalid cursor', 'value_error');
+		if (errors.length > 0) {
+			state.rejected.push({ status: 422, body: Object.fromEntries(url.searchParams), detail: errors });
+			return send(res, 422, { detail: errors });
+		}
+		const listed = config.sources.filter((source) => type === null || source.source_type === type);
+		const page = listed.slice(offset, offset + limit);
+		const more = offset + limit < listed.length;
+		return send(res, 200, { sources: page, has_more: more, next_cursor: more ? Buffer.from(`offset:${offset + limit}`).toString('base64url') : null });
+	}
+
+	/** PATCH /v1/farm-profiles/{id}: sets bio and/or profile_picture_url; answers the farm profile object. */
+	async function updateProfile(profileId, key, raw, res) {
+		let body;
+		try {
+			body = JSON.parse(raw.toString('utf8'));
+		} catch {
+			return send(res, 400, { detail: 'There was an error parsing the body' });
+		}
+		const errors = validateProfileUpdate(profileId, body);
+		const reject = (status, detail) => {
+			state.rejected.push({ status, body, ...(Array.isArray(detail) ? { detail } : {}) });
+			return send(res, status, { detail });
+		};
+		if (errors.length > 0) return reject(422, errors);
+		const profile = profiles.get(profileId);
+		if (!profile) return reject(404, 'Farm profile not found');
+		if (config.teams && !(config.teams[key] ?? []).includes(profileId)) return reject(403, 'Farm profile belongs to another team');
+		let picture;
+		if (config.verifyMedia && body.profile_picture_url !== undefined) {
+			const verdict = await verifyPicture(body.profile_picture_url);
+			if (verdict.error) return reject(422, [{ loc: ['body', 'profile_picture_url'], msg: verdict.error, type: 'value_error' }]);
+			picture = verdict.picture;
+		}
+		if (body.bio !== undefined) profile.bio = body.bio;
+		if (body.profile_picture_url !== undefined) profile.profile_picture_url = body.profile_picture_url;
+		state.profileUpdates.push({ profile_id: profileId, body, received_at: new Date().toISOString(), ...(picture ? { picture } : {}) });
+		return send(res, 200, profileObject(profile));
+	}
+
+	function validateProfileUpdate(profileId, body) {
+		const errors = [];
+		const fail = (loc, msg, type) => errors.push({ loc, msg, type });
+		if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(profileId)) {
+			fail(['path', 'profile_id'], 'Input should be a valid UUID', 'uuid_parsing');
+		}
+		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+			fail(['body'], 'Input should be a valid dictionary', 'dict_type');
+			return errors;
+		}
+		if (body.bio !== undefined) {
+			if (typeof body.bio !== 'string') fail(['body', 'bio'], 'Input should be a valid string', 'string_type');
+			else if (body.bio.length > config.maxBioLength) {
+				fail(['body', 'bio'], `String should have at most ${config.maxBioLength} characters`, 'string_too_long');
+			}
+		}
+		if (body.profile_picture_url !== undefined) {
+			if (typeof body.profile_picture_url !== 'string') fail(['body', 'profile_picture_url'], 'Input should be a valid string', 'string_type');
+			else if (!acceptableUrl(body.profile_picture_url)) fail(['body', 'profile_picture_url'], 'URL scheme should be https', 'url_scheme');
+		}
+		if (body.bio === undefined && body.profile_picture_url === undefined) {
+			fail(['body'], 'Give bio, profile_picture_url or both', 'value_error');
+		}
+		return errors;
+	}
+
+	/** What the farm does with profile_picture_url: downloads it and opens it as a JPEG or PNG. */
+	async function verifyPicture(pictureUrl) {
+		const fetched = await downloadAsFarm(pictureUrl, 'profile_picture_url');
+		if (fetched.error) return fetched;
+		const { data, media } = fetched;
+		const jpeg = data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
+		const png = data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+		if (!jpeg && !png) return { error: 'profile_picture_url is not a JPEG or PNG image' };
+		return { picture: { ...media, kind: jpeg ? 'jpeg' : 'png' } };
+	}
+
+	/**
+	 * Downloads `url` whole, as the farm does, recording it in state.mediaDownloads. Resolves with
+	 * { data, media } (the bytes and what was fetched) or { error } (the 422 message, naming `field`).
+	 */
+	async function downloadAsFarm(url, field) {
+		const download = { url, status: null, size: null, error: null, redirects: [] };
+		state.mediaDownloads.push(download);
+		let fetched;
+		try {
+			fetched = await download_(url, download.redirects);
+		} catch (error) {
+			download.error = error.message;
+			return { error: `${field} could not be downloaded: ${error.message}` };
+		}
+		download.status = fetched.status;
+		download.size = fetched.body.length;
+		if (fetched.status !== 200) return { error: `${field} could not be downloaded: HTTP ${fetched.status}` };
+		const data = fetched.body;
+		const media = {
+			status: fetched.status,
+			size: data.length,
+			sha256: crypto.createHash('sha256').update(data).digest('hex'),
+			content_type: fetched.contentType,
+			redirects: download.redirects.length,
+		};
+		return { data, media };
 	}
 
 	async function createPost(raw, res, fault) {
@@ -190,26 +327,9 @@ function createFarmSandbox(options = {}) {
 	 * { media } (what was fetched) or { error } (the 422 message).
 	 */
 	async function verifyMedia(mediaUrl, mediaType) {
-		const download = { url: mediaUrl, status: null, size: null, error: null, redirects: [] };
-		state.mediaDownloads.push(download);
-		let fetched;
-		try {
-			fetched = await download_(mediaUrl, download.redirects);
-		} catch (error) {
-			download.error = error.message;
-			return { error: `media_url could not be downloaded: ${error.message}` };
-		}
-		download.status = fetched.status;
-		download.size = fetched.body.length;
-		if (fetched.status !== 200) return { error: `media_url could not be downloaded: HTTP ${fetched.status}` };
-		const data = fetched.body;
-		const media = {
-			status: fetched.status,
-			size: data.length,
-			sha256: crypto.createHash('sha256').update(data).digest('hex'),
-			content_type: fetched.contentType,
-			redirects: download.redirects.length,
-		};
+		const fetched = await downloadAsFarm(mediaUrl, 'media_url');
+		if (fetched.error) return fetched;
+		const { data, media } = fetched;
 		if (mediaType === 'video') {
 			if (data.length < 8 || data.toString('latin1', 4, 8) !== 'ftyp') {
 				return { error: 'media_url is not an MP4 video: no ftyp box at the start of the file' };
@@ -417,6 +537,7 @@ function createFarmSandbox(options = {}) {
 		},
 		reset() {
 			state.posts.length = 0;
+			state.profileUpdates.length = 0;
 			state.rejected.length = 0;
 			state.callbacks.length = 0;
 			state.records.length = 0;
@@ -526,4 +647,24 @@ async function waitUntil(counted, count, what, timeoutMs) {
 	}
 }
 
-module.exports = { createFarmSandbox, DEFAULT_PROFILES };
+/** The documented farm profile object: what PATCH /v1/farm-profiles/{id} answers. */
+function profileObject(profile) {
+	const { profile_id, profile_name, tiktok_username, phone_id, status } = profile;
+	return { profile_id, profile_name, tiktok_username, created_at: profile.created_at ?? null, phone_id, status };
+}
+
+/**
+ * A long list of sources for paging tests: `count` sounds "Sound 1" … (ids 7300000000000000001 …,
+ * n × 10 posts), a hashtag after every 10th, and `titles` replacing some sounds' titles by number.
+ */
+function makeSources(count, titles = {}) {
+	const sources = [];
+	for (let n = 1; n <= count; n++) {
+		const id = String(7300000000000000000n + BigInt(n));
+		sources.push({ source_id: id, source_type: 'sound', title: titles[n] ?? `Sound ${n}`, status: 'active', post_count: n * 10, creator_count: n });
+		if (n % 10 === 0) sources.push({ source_id: `tag${n}`, source_type: 'hashtag', title: `${titles[n] ?? `tag ${n}`} (hashtag)`, status: 'active', post_count: 5, creator_count: 1 });
+	}
+	return sources;
+}
+
+module.exports = { createFarmSandbox, makeSources, profileObject, DEFAULT_PROFILES, DEFAULT_SOURCES };

@@ -1,7 +1,7 @@
 'use strict';
 // Small, structurally real media files made on the spot: an MP4 (ftyp, moov/mvhd with a duration,
-// mdat) and a zip (stored entries, central directory, end record). Enough for the preflight's
-// checks and for the sandbox to serve in the playground.
+// mdat), a zip (stored entries, central directory, end record) and images by their first bytes.
+// Enough for the preflight's checks and for the sandbox to serve in the playground.
 
 const zlib = require('node:zlib');
 
@@ -56,4 +56,16 @@ function makeZip(names) {
 	return Buffer.concat([...locals, directory, end]);
 }
 
-module.exports = { makeMp4, makeZip };
+const IMAGE_HEADS = {
+	jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]),
+	png: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+	gif: Buffer.from('GIF89a', 'latin1'),
+	webp: Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]),
+};
+
+/** An image that is what its first bytes say (JPEG, PNG, GIF or WebP), `label` making each one's bytes its own. */
+function makeImage(format, label = format) {
+	return Buffer.concat([IMAGE_HEADS[format], Buffer.from(` ${label} `.repeat(40), 'latin1')]);
+}
+
+module.exports = { makeMp4, makeZip, makeImage };

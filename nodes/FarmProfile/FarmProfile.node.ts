@@ -11,7 +11,9 @@ import {
 import { nothingToRegister } from '../shared/webhookRegistration';
 import { postFields } from './actions/fields';
 import { postAndWaitWebhook } from './actions/postAndWait.webhook';
+import { profileFields, profileOperations } from './actions/profileFields';
 import { route } from './actions/router';
+import { searchSounds } from './sources/searchSounds';
 
 export class FarmProfile implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,17 +21,20 @@ export class FarmProfile implements INodeType {
 		name: 'farmProfile',
 		icon: { light: 'file:farmProfile.svg', dark: 'file:farmProfile.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: Sound ID picks from the team's sounds (a resource locator); 1 keeps the plain field of
+		// saved workflows. New nodes get the last version. No defaultVersion: with one, n8n stops
+		// adding its Custom API Call (load-nodes-and-credentials.ts compares it with `version`).
+		version: [1, 2],
 		subtitle:
-			'={{$parameter["operation"] === "sendAndWait" ? "Post and Wait for Publish" : $parameter["operation"] === "post" ? "Post to Farm Profile" : $parameter["operation"] === "postAcrossProfiles" ? "Post Across Profiles" : "Custom API Call"}}',
-		description: 'Post TikTok videos and slideshows from warmed-up farm profiles',
+			'={{$parameter["operation"] === "sendAndWait" ? "Post and Wait for Publish" : $parameter["operation"] === "post" ? "Post to Farm Profile" : $parameter["operation"] === "postAcrossProfiles" ? "Post Across Profiles" : $parameter["operation"] === "update" ? "Update Profile" : "Custom API Call"}}',
+		description: 'Post TikTok videos and slideshows from warmed-up farm profiles, and set their bio and picture',
 		defaults: { name: 'Farm Profile' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'farmProfileApi', required: true },
-			// Asked for only when a post's media comes from the item's binary file(s): it is uploaded there.
+			// Asked for only when a post's media or a profile's picture comes from the item's binary file(s): it is uploaded there.
 			{ name: 'farmProfileStorageApi', required: true, displayOptions: { show: { mediaSource: ['binaryFile'] } } },
 		],
 		// Where the farm's callback resumes a waiting "Post and Wait for Publish" execution.
@@ -46,10 +51,23 @@ export class FarmProfile implements INodeType {
 		],
 		properties: [
 			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				// Saved workflows from before the Profile resource hold only an operation: they are posts.
+				default: 'post',
+				options: [
+					{ name: 'Post', value: 'post' },
+					{ name: 'Profile', value: 'profile' },
+				],
+			},
+			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				displayOptions: { show: { resource: ['post'] } },
 				default: 'post',
 				options: [
 					{
@@ -76,8 +94,12 @@ export class FarmProfile implements INodeType {
 				],
 			},
 			...postFields,
+			profileOperations,
+			...profileFields,
 		],
 	};
+
+	methods = { listSearch: { searchSounds } };
 
 	// The only webhook is the resume URL of a waiting execution, which n8n creates per execution:
 	// nothing to register or remove. n8n does not need these no-ops; the official community lint

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
 import { fleetCases, fleetSetup, type FleetSetup } from './fleetCases';
+import { profileCases, profileSetup, type ProfileSetup } from './profileCases';
 
 const { N8nInstance, packPackage } = require('../../dev/n8nInstance');
 const wf = require('../../dev/workflows');
@@ -54,9 +55,11 @@ export function endToEndSuite(major: 1 | 2) {
 	let overlapFarm: FarmSandbox;
 	let n8n: InstanceType<typeof N8nInstance>;
 	let fleet: FleetSetup;
+	let profile: ProfileSetup;
 
 	beforeAll(async () => {
 		fleet = await fleetSetup();
+		profile = await profileSetup();
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 300 }).start();
 		overlapFarm = await createFarmSandbox({
 			apiKeys: [...new Set(Object.values(OVERLAP).map((c) => c.key))],
@@ -87,6 +90,7 @@ export function endToEndSuite(major: 1 | 2) {
 				wf.credential({ baseUrl: overlapFarm.url, apiKey: c.key, id: c.credential }),
 			),
 			...fleet.credentials,
+			...profile.credentials,
 		]);
 		// One post per call, its media named in the call, as a generator's webhook would send it.
 		const overlapPost = (options: object) => ({
@@ -147,6 +151,7 @@ export function endToEndSuite(major: 1 | 2) {
 				options: { postRef: '={{ $json.body.ref }}' },
 			}),
 			...fleet.workflows,
+			...profile.workflows,
 		]);
 	});
 
@@ -156,6 +161,7 @@ export function endToEndSuite(major: 1 | 2) {
 		await fastFarm?.stop();
 		await overlapFarm?.stop();
 		await fleet?.farm.stop();
+		await profile?.stop();
 	});
 
 	describe('n8n execute', () => {
@@ -239,18 +245,26 @@ export function endToEndSuite(major: 1 | 2) {
 			await n8n.activate('e2ePostAndWait01');
 			await n8n.activate('e2eWaitTimeout01');
 			for (const c of Object.values(OVERLAP)) await n8n.activate(c.workflow);
-			for (const { workflow } of fleet.webhooks) await n8n.activate(workflow);
+			for (const { workflow } of [...fleet.webhooks, ...profile.webhooks]) await n8n.activate(workflow);
 			await n8n.start();
 			await n8n.waitForWebhook(n8n.webhookUrl(TRIGGER_HOOK));
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${POST_HOOK}`);
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${WAIT_HOOK}`);
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${TIMEOUT_HOOK}`);
 			for (const c of Object.values(OVERLAP)) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${c.hook}`);
-			for (const { hook } of fleet.webhooks) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${hook}`);
+			for (const { hook } of [...fleet.webhooks, ...profile.webhooks]) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${hook}`);
 			await n8n.setupOwner();
 		});
 
 		describe('Post Across Profiles', () => fleetCases(() => ({ baseUrl: n8n.baseUrl, farm: fleet.farm })));
+		describe('Profile resource and Sound list', () =>
+			profileCases(() => ({
+				baseUrl: n8n.baseUrl,
+				rest: n8n.rest.bind(n8n),
+				// A CLI of its own (its own task-runner port) on the running n8n's data, as the playground test does.
+				execute: async (id) => await (await N8nInstance.create({ major, userFolder: n8n.userFolder, port: n8n.port })).execute(id),
+				setup: profile,
+			})));
 		beforeEach(() => sandbox.reset());
 
 		it('lists the credential, the action and the trigger', async () => {

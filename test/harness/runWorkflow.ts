@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 
-import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -14,6 +14,7 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeParameters,
 	type INodeType,
 	type INodeTypes,
@@ -186,6 +187,22 @@ export interface RunResult {
 	resume: { workflow: Workflow; additionalData: IWorkflowExecuteAdditionalData };
 }
 
+const FARM_CREDENTIAL = { farmProfileApi: { id: '1', name: 'Farm Profile API' } };
+
+/** The Farm Profile node of every test workflow (version 1, as saved workflows have it, unless `settings` say otherwise). */
+function farmNode(parameters: INodeParameters, settings: Partial<INode> = {}): INode {
+	return {
+		id: 'farm',
+		name: 'Farm Profile',
+		type: 'n8n-nodes-farm-profile.farmProfile',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters,
+		credentials: FARM_CREDENTIAL,
+		...settings,
+	};
+}
+
 export async function runFarmProfileNode(options: RunOptions): Promise<RunResult> {
 	const nodes: INode[] = [
 		{
@@ -196,20 +213,11 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 			position: [0, 0],
 			parameters: { items: JSON.stringify(options.items), binaries: JSON.stringify(options.binaries ?? []) },
 		},
-		{
-			id: 'farm',
-			name: 'Farm Profile',
-			type: 'n8n-nodes-farm-profile.farmProfile',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: options.parameters as INodeParameters,
-			credentials: {
-				farmProfileApi: { id: '1', name: 'Farm Profile API' },
-				...(options.storageCredentials ? { farmProfileStorageApi: { id: '2', name: 'Farm Storage' } } : {}),
-			},
+		farmNode(options.parameters as INodeParameters, {
+			...(options.storageCredentials ? { credentials: { ...FARM_CREDENTIAL, farmProfileStorageApi: { id: '2', name: 'Farm Storage' } } } : {}),
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...options.nodeSettings,
-		},
+		}),
 	];
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -321,6 +329,19 @@ export async function resumeWithCall(waiting: RunResult, call: { body: unknown; 
 	entry.metadata = { ...entry.metadata, forwardAllOutputs: true };
 	const run = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
 	return { webhook, response, resumed: summarise(run, waiting.resume) };
+}
+
+/**
+ * Sound ID "From List" as n8n's editor back end asks for it: the node's list search called in a real
+ * n8n-core LoadOptionsContext, with the node's current parameters (version 2).
+ */
+export async function searchSoundsInN8n(options: { credentials: ICredentialDataDecryptedObject; filter?: string; paginationToken?: string; parameters?: IDataObject }): Promise<INodeListSearchResult> {
+	const parameters = (options.parameters ?? { resource: 'post', operation: 'post' }) as INodeParameters;
+	const node = farmNode(parameters, { typeVersion: 2 });
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const additionalData = { credentialsHelper: new TestCredentialsHelper(options.credentials), currentNodeParameters: parameters } as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.soundId');
+	return await new FarmProfile().methods.listSearch.searchSounds.call(context, options.filter, options.paginationToken);
 }
 
 /** A file as n8n holds binary data in its default (memory) mode: base64 in the item. */

@@ -18,11 +18,12 @@ afterAll(async () => farm.stop());
 beforeEach(() => farm.reset());
 
 /** A node with every field of a valid post filled in, and the given operation. */
-const runWith = (operation: string) =>
+const runWith = (operation: string, resource = 'post') =>
 	runFarmProfileNode({
 		items: [{}],
 		credentials: { apiKey: API_KEY, baseUrl: farm.url },
 		parameters: {
+			resource,
 			operation,
 			profileId: READY,
 			mediaType: 'video',
@@ -47,6 +48,12 @@ describe('Farm Profile with Operation "Custom API Call"', () => {
 		// The same fields with Operation "Post to Farm Profile" do reach the farm.
 		expect((await runWith('post')).error).toBeUndefined();
 		expect(farm.state.requests).toBe(1);
+	});
+
+	it('says the same when n8n\'s Custom API Call is chosen as the Resource, and sends nothing', async () => {
+		const result = await runWith('post', '__CUSTOM_API_CALL__');
+		expect(result.error?.message).toBe('Custom API Call is made with the HTTP Request node, not with Farm Profile');
+		expect(farm.state.requests).toBe(0);
 	});
 
 	it('still names an unknown operation as such, and sends nothing', async () => {

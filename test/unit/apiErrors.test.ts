@@ -3,7 +3,10 @@ import {
 	describeHttpFailure,
 	describeMissingTaskId,
 	describeTransportFailure,
+	describeUnexpectedAnswer,
 	formatDetail,
+	LIST_SOURCES,
+	UPDATE_PROFILE,
 	type RequestEffect,
 } from '../../nodes/FarmProfile/transport/failures';
 
@@ -92,6 +95,69 @@ describe('failures of a request that posts nothing', () => {
 	it('says a timeout is safe to repeat', () => {
 		expect(describeTransportFailure('ETIMEDOUT', readList)).toMatchObject({ mayHavePosted: false });
 		expect(describeTransportFailure('ECONNREFUSED', readList).description).toContain('Nothing was changed. Check Base URL');
+	});
+});
+
+describe('a profile update (PATCH /v1/farm-profiles/{id}) and the Sound list (GET /v1/sources)', () => {
+	it.each([
+		[UPDATE_PROFILE, 'The profile was not changed'],
+		[LIST_SOURCES, 'The list was not loaded'],
+	])('%#: every failure says what did not happen, none speaks of posting, none may have posted', (effect, nothingDone) => {
+		for (const status of [400, 401, 403, 404, 409, 422, 429, 500, 502, 503]) {
+			const failure = describeHttpFailure(status, { detail: 'x' }, effect);
+			expect(`${failure.message} ${failure.description}`).not.toMatch(/post/i);
+			expect(failure.mayHavePosted).toBe(false);
+			if (status < 500) expect(failure.description).toContain(nothingDone);
+		}
+	});
+
+	it('an update: 404 unknown profile, 403 another team\'s (a post\'s 403 stays about the key), 409 with the server\'s reason', () => {
+		expect(describeHttpFailure(404, { detail: 'Farm profile not found' }, UPDATE_PROFILE)).toMatchObject({
+			message: 'Farm profile not found (404)',
+			description: expect.stringMatching(/^The profile was not changed\. Check Profile ID: .*\nServer said: Farm profile not found$/s),
+		});
+		expect(describeHttpFailure(403, { detail: 'Farm profile belongs to another team' }, UPDATE_PROFILE)).toMatchObject({
+			message: 'The farm profile belongs to another team (403)',
+			description: expect.stringContaining("This API key may change only its own team's profiles"),
+		});
+		expect(describeHttpFailure(403, '', CREATE_POST).message).toBe('The farm API refused the API key (403)');
+		expect(describeHttpFailure(401, '', UPDATE_PROFILE).message).toBe('The farm API refused the API key (401)');
+		expect(describeHttpFailure(409, { detail: 'Profile is deactivated' }, UPDATE_PROFILE)).toMatchObject({
+			message: 'The farm API refused to change the profile now (409)',
+			description: expect.stringContaining('Server said: Profile is deactivated'),
+		});
+	});
+
+	it("an update's 422 names the profile's fields by their labels", () => {
+		const body = {
+			detail: [
+				{ loc: ['body', 'bio'], msg: 'String should have at most 80 characters', type: 'string_too_long' },
+				{ loc: ['body', 'profile_picture_url'], msg: 'URL scheme should be https', type: 'url_scheme' },
+			],
+		};
+		expect(describeHttpFailure(422, body, UPDATE_PROFILE).description).toContain(
+			'Server said: Bio: String should have at most 80 characters; Profile Picture: URL scheme should be https',
+		);
+		expect(describeHttpFailure(422, { detail: [{ loc: ['query', 'limit'], msg: 'Input should be less than or equal to 100' }] }, LIST_SOURCES).description).toContain(
+			'Server said: query.limit: Input should be less than or equal to 100',
+		);
+	});
+
+	it('an update whose answer is unclear (5xx, timeout) is safe to repeat', () => {
+		for (const failure of [describeHttpFailure(502, '', UPDATE_PROFILE), describeTransportFailure('ETIMEDOUT', UPDATE_PROFILE)]) {
+			expect(failure.mayHavePosted).toBe(false);
+			expect(failure.description).toContain('An update is safe to repeat');
+		}
+	});
+
+	it('a 2xx that is not what the request returns points at Base URL', () => {
+		expect(describeUnexpectedAnswer(200, 'a farm profile', UPDATE_PROFILE)).toEqual({
+			message: 'The answer (200) is not a farm profile',
+			description: expect.stringMatching(/^Check Base URL .* An update is safe to repeat/),
+			code: '200',
+			mayHavePosted: false,
+		});
+		expect(describeUnexpectedAnswer(200, 'a list of sources', LIST_SOURCES).description).toContain('safe to try again');
 	});
 });
 

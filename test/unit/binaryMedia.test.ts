@@ -1,11 +1,12 @@
 // media/binaryMedia.ts on its own: which binary fields are used, every check with its field, problem
-// and fix, the content hash, and that a binary n8n keeps outside memory is only ever streamed.
+// and fix, the content hash, and that a binary n8n keeps outside memory is only ever streamed; for
+// posts' media and for a profile's picture.
 
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { IBinaryData } from 'n8n-workflow';
 
-import { readBinaryMedia, type BinaryAccess, type BinaryMedia } from '../../nodes/FarmProfile/media/binaryMedia';
+import { readBinaryMedia, readBinaryPicture, type BinaryAccess, type UploadFile } from '../../nodes/FarmProfile/media/binaryMedia';
 import { MAX_SLIDES } from '../../nodes/FarmProfile/media/jpeg';
 import { slideNames } from '../../nodes/FarmProfile/media/slideNames';
 import { zipBuffers } from '../../nodes/FarmProfile/media/zipWriter';
@@ -47,7 +48,7 @@ function access(files: Record<string, Buffer | { disk: Buffer }>) {
 	return { helpers, counts };
 }
 
-async function bodyOf(media: BinaryMedia): Promise<Buffer> {
+async function bodyOf(media: UploadFile): Promise<Buffer> {
 	if (Buffer.isBuffer(media.body)) return media.body;
 	const parts: Buffer[] = [];
 	for await (const chunk of (await media.body.open()) as AsyncIterable<Buffer>) parts.push(Buffer.from(chunk));
@@ -59,7 +60,7 @@ describe('video', () => {
 		const file = makeMp4(12);
 		const result = await readBinaryMedia(access({ data: file }).helpers, 'video', ['data']);
 		expect(result).toEqual({ ok: true, media: expect.objectContaining({ size: file.length, sha256: sha(file), contentType: 'video/mp4', extension: 'mp4', fields: ['data'] }) });
-		expect(await bodyOf((result as { media: BinaryMedia }).media)).toEqual(file);
+		expect(await bodyOf((result as { media: UploadFile }).media)).toEqual(file);
 	});
 
 	it('an MP4 on disk, its movie header after the media data: streamed (hash, header, upload), never read whole', async () => {
@@ -151,6 +152,41 @@ describe('slideshow', () => {
 		expect(await readBinaryMedia(access({ a: jpeg(1) }).helpers, 'slideshow', ['a', 'b', 'c'])).toEqual({
 			ok: false,
 			issues: [expect.objectContaining({ field: 'Input Binary Fields', problem: 'names "b", "c", which the item does not have (its binary fields: "a")' })],
+		});
+	});
+});
+
+describe('profile picture', () => {
+	it('a PNG in memory and a JPEG on disk: their bytes, hash, and type and extension by their bytes', async () => {
+		const inMemory = await readBinaryPicture(access({ data: png }).helpers, 'data');
+		expect(inMemory).toEqual({ ok: true, picture: { size: png.length, sha256: sha(png), body: png, contentType: 'image/png', extension: 'png', fields: ['data'] } });
+
+		const photo = jpeg(7);
+		const { helpers, counts } = access({ avatar: { disk: photo } });
+		const onDisk = await readBinaryPicture(helpers, 'avatar');
+		if (!onDisk.ok) throw new Error(JSON.stringify(onDisk.issues));
+		expect(onDisk.picture).toMatchObject({ size: photo.length, sha256: sha(photo), contentType: 'image/jpeg', extension: 'jpg', fields: ['avatar'] });
+		expect(await bodyOf(onDisk.picture)).toEqual(photo);
+		expect(counts.buffers).toBe(0);
+	});
+
+	it('refuses a picture that is neither JPEG nor PNG by its bytes, naming the field', async () => {
+		for (const files of [{ data: webp }, { data: { disk: webp } }]) {
+			expect(await readBinaryPicture(access(files).helpers, 'data')).toEqual({
+				ok: false,
+				issues: [{ field: 'Input Binary Field "data"', problem: 'is a WebP image, not a JPEG or PNG (checked by its bytes, not its name)', fix: expect.stringContaining('Edit Image') }],
+			});
+		}
+	});
+
+	it('refuses a missing field or an item without binary data, pointing to the URL source', async () => {
+		expect(await readBinaryPicture(access({ photo: png }).helpers, 'data')).toEqual({
+			ok: false,
+			issues: [expect.objectContaining({ field: 'Input Binary Field', problem: 'names "data", which the item does not have (its binary fields: "photo")' })],
+		});
+		expect(await readBinaryPicture({ ...access({}).helpers, binary: undefined }, 'data')).toEqual({
+			ok: false,
+			issues: [expect.objectContaining({ problem: 'names binary data, but the item has none', fix: expect.stringContaining('set Profile Picture to From URL') })],
 		});
 	});
 });

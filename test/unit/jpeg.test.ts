@@ -1,4 +1,4 @@
-import { checkSlideImage } from '../../nodes/FarmProfile/media/jpeg';
+import { checkPicture, checkSlideImage } from '../../nodes/FarmProfile/media/jpeg';
 
 const hex = (value: string) => Buffer.from(value.replace(/\s/g, ''), 'hex');
 const ascii = (value: string) => Buffer.from(value, 'latin1');
@@ -63,5 +63,30 @@ describe('checkSlideImage', () => {
 		expect(checkSlideImage(Buffer.alloc(0), 0)?.problem).toBe('is empty (0 bytes)');
 		expect(checkSlideImage(SAMPLES.jpeg, twentyMb)).toBeUndefined();
 		expect(checkSlideImage(SAMPLES.jpeg, twentyMb + 1)?.problem).toBe('is 20.0 MB; a slide may be at most 20 MB');
+	});
+});
+
+describe('what a profile picture is, by its first bytes', () => {
+	it.each([
+		['jpeg', { contentType: 'image/jpeg', extension: 'jpg' }],
+		['jpegExif', { contentType: 'image/jpeg', extension: 'jpg' }],
+		['png', { contentType: 'image/png', extension: 'png' }],
+	])('%s is taken, stored as %j', (sample, format) => {
+		expect(checkPicture(SAMPLES[sample], 50_000)).toEqual({ ok: true, format });
+	});
+
+	it.each([
+		['webp', 'is a WebP image, not a JPEG or PNG (checked by its bytes, not its name)'],
+		['gif', 'is a GIF image, not a JPEG or PNG (checked by its bytes, not its name)'],
+		['heic', 'is a HEIC/HEIF image, not a JPEG or PNG (checked by its bytes, not its name)'],
+		['mp4', 'is not an image this node recognises, not a JPEG or PNG (checked by its bytes, not its name)'],
+	])('%s is refused with what it is and how to convert it', (sample, problem) => {
+		const checked = checkPicture(SAMPLES[sample], 50_000);
+		expect(checked).toEqual({ ok: false, problem: { problem, fix: expect.stringContaining('Edit Image node to JPEG or PNG') } });
+	});
+
+	it('refuses an empty file, and sets no size limit the API does not state', () => {
+		expect(checkPicture(Buffer.alloc(0))).toMatchObject({ ok: false, problem: { problem: 'is empty (0 bytes)' } });
+		expect(checkPicture(SAMPLES.png, 500 * 1024 * 1024)).toMatchObject({ ok: true });
 	});
 });

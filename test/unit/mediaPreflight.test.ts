@@ -1,7 +1,7 @@
 // The preflight against real files served over loopback by the sandbox (HEAD, ranges, redirects).
 
 import { httpMediaFetch, type MediaFetch } from '../../nodes/FarmProfile/media/fetch';
-import { preflightMedia } from '../../nodes/FarmProfile/media/preflight';
+import { preflightMedia, preflightPicture } from '../../nodes/FarmProfile/media/preflight';
 import { createFarmSandbox, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
 
@@ -203,6 +203,51 @@ describe('a network failure after the first answer', () => {
 				fix: 'check the address, and that the host is up and reachable from the internet',
 			});
 		}
+	});
+});
+
+describe('profile picture', () => {
+	const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF avatar '.repeat(400))]);
+	const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000, 7)]);
+	const gif = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.alloc(100)]);
+	const look = (url: string) => preflightPicture(fetchMedia, url, { allowPrivateHosts: true });
+
+	it('passes a JPEG and a PNG from their first bytes: a HEAD and one ranged read each', async () => {
+		farm.reset();
+		const photo = farm.serveMedia('avatar.jpg', { body: jpeg, contentType: 'image/jpeg' });
+		const graphic = farm.serveMedia('avatar.png', { body: png, contentType: 'application/octet-stream' });
+		expect(await look(photo)).toBeUndefined();
+		expect(await look(graphic)).toBeUndefined();
+		expect(ranges()).toEqual([
+			['HEAD', null],
+			['GET', 'bytes=0-65535'],
+			['HEAD', null],
+			['GET', 'bytes=0-65535'],
+		]);
+	});
+
+	it('judges by the bytes, not the name or the type: a GIF named .jpg and served as image/jpeg is refused', async () => {
+		const fake = farm.serveMedia('avatar-gif.jpg', { body: gif, contentType: 'image/jpeg' });
+		expect(await look(fake)).toEqual({ problem: 'is a GIF image, not a JPEG or PNG (checked by its bytes, not its name)', fix: expect.stringContaining('Edit Image') });
+	});
+
+	it('refuses another image type, a web page, a missing file and an empty one before reading bytes', async () => {
+		const webp = farm.serveMedia('avatar.webp', { body: png, contentType: 'image/webp' });
+		const page = farm.serveMedia('profile-page', { body: Buffer.from('<html>Photo</html>'), contentType: 'text/html' });
+		const empty = farm.serveMedia('empty.png', { body: Buffer.alloc(0), contentType: 'image/png' });
+		expect(await look(webp)).toEqual({ problem: 'is served as image/webp, not as a JPEG or PNG (image/jpeg, image/png)', fix: 'point Picture URL at a JPEG or PNG file' });
+		expect((await look(page))?.problem).toBe('leads to a web page (text/html), not to the file');
+		expect((await look(`${farm.url}/_media/gone.jpg`))?.problem).toBe('answers HTTP 404 instead of the file');
+		expect((await look(empty))?.problem).toBe('is an empty file');
+	});
+
+	it('follows redirects by hand, refusing one to plain http on the internet, and private hosts for a farm on the internet', async () => {
+		const real = farm.serveMedia('real.png', { body: png, contentType: 'image/png' });
+		const link = farm.serveMedia('avatar-link', { body: Buffer.alloc(0), redirectTo: real });
+		const downgrade = farm.serveMedia('avatar-http', { body: Buffer.alloc(0), redirectTo: 'http://cdn.example.com/avatar.png' });
+		expect(await look(link)).toBeUndefined();
+		expect((await look(downgrade))?.problem).toBe('redirects to http:// (cdn.example.com), which the farm will not follow');
+		expect((await preflightPicture(fetchMedia, real, { allowPrivateHosts: false }))?.problem).toContain('private or loopback address');
 	});
 });
 

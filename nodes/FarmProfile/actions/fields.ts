@@ -37,14 +37,94 @@ export interface PostBody {
 
 const showFor = (operations: string[]) => ({ show: { operation: operations } });
 
+// The options of every request to the farm API, posts and profile updates alike: the team's pacing,
+// how long 429s may hold a request back, and how long to wait for an answer.
+const MAX_RATE_LIMIT_WAIT: INodeProperties = {
+	displayName: 'Max Wait on Rate Limit',
+	name: 'maxRateLimitWait',
+	type: 'number',
+	default: 300,
+	typeOptions: { minValue: 0 },
+	description:
+		'When the API answers 429 (too many requests; the request was refused, so nothing happened), how many seconds in total to wait and send again before giving up with an error',
+};
+
+const PACING: INodeProperties = {
+	displayName: 'Pacing',
+	name: 'pacing',
+	type: 'options',
+	default: 'window',
+	options: [
+		{
+			name: 'Keep the Limit per Window',
+			value: 'window',
+			description: 'Send at once while fewer than Requests per Minute went out in the last minute; never more',
+		},
+		{
+			name: 'Space Evenly',
+			value: 'even',
+			description: 'One request every minute ÷ Requests per Minute, for a key shared with tools that burst',
+		},
+	],
+	description: 'How this n8n spreads its requests with one API key over the minute',
+};
+
+const RATE_LIMIT_WINDOW: INodeProperties = {
+	displayName: 'Rate Limit Window (Seconds)',
+	name: 'rateLimitWindow',
+	type: 'number',
+	default: 60,
+	typeOptions: { minValue: 1 },
+	description:
+		'The span Requests per Minute is counted over. The farm API counts a minute; change it only for a proxy or a test server that counts another span.',
+};
+
+const REQUESTS_PER_MINUTE: INodeProperties = {
+	displayName: 'Requests per Minute',
+	name: 'requestsPerMinute',
+	type: 'number',
+	default: TEAM_LIMIT_PER_MINUTE,
+	typeOptions: { minValue: 0 },
+	description:
+		`How many requests to the farm API this n8n may send per minute with this API key. The team's limit is ${TEAM_LIMIT_PER_MINUTE}, shared by every workflow using the key: lower it to leave room for other tools or other n8n workers; 0 turns pacing off.`,
+};
+
+const TIMEOUT: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	default: 30000,
+	typeOptions: { minValue: 1000 },
+	description:
+		'How long to wait for the API to answer, in milliseconds. After a timeout a post may still have been queued; a profile update is safe to repeat.',
+};
+
+/** The request options, in the order n8n lists them (by name), for operations that only send one request per item. */
+export const REQUEST_OPTIONS = [MAX_RATE_LIMIT_WAIT, PACING, RATE_LIMIT_WINDOW, REQUESTS_PER_MINUTE, TIMEOUT];
+
+/** The field naming one farm profile by its UUID; each operation adds what the profile is for (description) and where it shows. */
+export const PROFILE_ID_FIELD = {
+	displayName: 'Profile ID',
+	name: 'profileId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f',
+} as const satisfies Partial<INodeProperties>;
+
+/** The field naming the one binary field that holds a file (a video, a profile picture); each use adds its hint, description and where it shows. */
+export const BINARY_FIELD = {
+	displayName: 'Input Binary Field',
+	name: 'binaryProperty',
+	type: 'string',
+	required: true,
+	default: 'data',
+	placeholder: 'e.g. data',
+} as const satisfies Partial<INodeProperties>;
+
 export const postFields: INodeProperties[] = [
 	{
-		displayName: 'Profile ID',
-		name: 'profileId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f',
+		...PROFILE_ID_FIELD,
 		description:
 			'UUID of the farm profile to post from. It must belong to the team of the API key and have status "ready" (fully warmed up).',
 		displayOptions: showFor(ONE_PROFILE_OPERATIONS),
@@ -106,12 +186,7 @@ export const postFields: INodeProperties[] = [
 		displayOptions: showFor(POSTING_OPERATIONS),
 	},
 	{
-		displayName: 'Input Binary Field',
-		name: 'binaryProperty',
-		type: 'string',
-		required: true,
-		default: 'data',
-		placeholder: 'e.g. data',
+		...BINARY_FIELD,
 		hint: 'The name of the input binary field containing the MP4 video',
 		description: 'The MP4 (at most 60 seconds) is checked, uploaded to the storage of the storage credential, and its link sent to the farm',
 		displayOptions: { show: { operation: POSTING_OPERATIONS, mediaSource: ['binaryFile'], mediaType: ['video'] } },
@@ -137,6 +212,7 @@ export const postFields: INodeProperties[] = [
 			'Public https:// address of the MP4 or .zip. The farm downloads it from the internet, so it must not need a login; signed URLs are fine while they are valid.',
 		displayOptions: { show: { operation: POSTING_OPERATIONS, mediaSource: ['url'] } },
 	},
+	// Version 1 keeps the plain field its saved workflows hold; version 2 picks from the team's sounds.
 	{
 		displayName: 'Sound ID',
 		name: 'soundId',
@@ -146,7 +222,26 @@ export const postFields: INodeProperties[] = [
 		placeholder: 'e.g. 7216519837462889218',
 		description:
 			'TikTok sound to attach to the post. The API does not check that it exists, so copy it carefully.',
-		displayOptions: showFor(POSTING_OPERATIONS),
+		displayOptions: { show: { operation: POSTING_OPERATIONS, '@version': [1] } },
+	},
+	{
+		displayName: 'Sound ID',
+		name: 'soundId',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description:
+			'TikTok sound to attach to the post: one of the sounds your team indexed, or its ID. The API does not check that an ID exists, so copy it carefully.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchSounds', searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 7216519837462889218' },
+		],
+		displayOptions: { show: { operation: POSTING_OPERATIONS, '@version': [{ _cnd: { gte: 2 } }] } },
 	},
 	{
 		displayName: 'Title',
@@ -286,15 +381,7 @@ export const postFields: INodeProperties[] = [
 				description:
 					'TikTok bans accounts that post too often: at most this many posts per profile in any 24 hours, scheduled posts counted at their scheduled time. 0 turns the check off.',
 			},
-			{
-				displayName: 'Max Wait on Rate Limit',
-				name: 'maxRateLimitWait',
-				type: 'number',
-				default: 300,
-				typeOptions: { minValue: 0 },
-				description:
-					'When the API answers 429 (too many requests; nothing was posted), how many seconds in total to wait and send again before giving up with an error',
-			},
+			MAX_RATE_LIMIT_WAIT,
 			{
 				displayName: 'Minimum Gap (Minutes)',
 				name: 'minGapMinutes',
@@ -317,25 +404,7 @@ export const postFields: INodeProperties[] = [
 				// Post Across Profiles never plans a post over the limit.
 				displayOptions: { hide: { '/operation': ACROSS_PROFILES } },
 			},
-			{
-				displayName: 'Pacing',
-				name: 'pacing',
-				type: 'options',
-				default: 'window',
-				options: [
-					{
-						name: 'Keep the Limit per Window',
-						value: 'window',
-						description: 'Send at once while fewer than Requests per Minute went out in the last minute; never more',
-					},
-					{
-						name: 'Space Evenly',
-						value: 'even',
-						description: 'One request every minute ÷ Requests per Minute, for a key shared with tools that burst',
-					},
-				],
-				description: 'How this n8n spreads its requests with one API key over the minute',
-			},
+			PACING,
 			{
 				displayName: 'Post Reference',
 				name: 'postRef',
@@ -373,24 +442,8 @@ export const postFields: INodeProperties[] = [
 				description:
 					'Moves each planned time by up to this many minutes either way, so posts do not land on the minute. The offset comes from the Post Reference (or the media), so planning the same post again gives the same time.',
 			},
-			{
-				displayName: 'Rate Limit Window (Seconds)',
-				name: 'rateLimitWindow',
-				type: 'number',
-				default: 60,
-				typeOptions: { minValue: 1 },
-				description:
-					'The span Requests per Minute is counted over. The farm API counts a minute; change it only for a proxy or a test server that counts another span.',
-			},
-			{
-				displayName: 'Requests per Minute',
-				name: 'requestsPerMinute',
-				type: 'number',
-				default: TEAM_LIMIT_PER_MINUTE,
-				typeOptions: { minValue: 0 },
-				description:
-					`How many requests to the farm API this n8n may send per minute with this API key. The team's limit is ${TEAM_LIMIT_PER_MINUTE}, shared by every workflow using the key: lower it to leave room for other tools or other n8n workers; 0 turns pacing off.`,
-			},
+			RATE_LIMIT_WINDOW,
+			REQUESTS_PER_MINUTE,
 			{
 				displayName: 'Same Media on Several Profiles',
 				name: 'sameMedia',
@@ -420,15 +473,7 @@ export const postFields: INodeProperties[] = [
 				displayOptions: { show: { '/operation': ACROSS_PROFILES } },
 				description: "The IANA time zone Posting Hours are in. Empty means the workflow's time zone.",
 			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				default: 30000,
-				typeOptions: { minValue: 1000 },
-				description:
-					'How long to wait for the API to answer, in milliseconds. After a timeout the post may still have been queued.',
-			},
+			TIMEOUT,
 		],
 	},
 ];
@@ -451,20 +496,20 @@ export function fieldLabel(name: string): string {
 
 /**
  * The fields that fill the API body: which property each fills, and where its value is (top level,
- * or in Additional Fields). The one list of them; the inverse reads the API's 422 locations back
- * to labels.
+ * or in Additional Fields); `locator`: a resource locator (from version 2), whose value is the ID it
+ * holds. The one list of them; the inverse reads the API's 422 locations back to labels.
  */
 export const BODY_FIELDS = {
 	profileId: { property: 'profile_id' },
 	mediaType: { property: 'media_type' },
 	mediaUrl: { property: 'media_url' },
-	soundId: { property: 'sound_id' },
+	soundId: { property: 'sound_id', locator: true },
 	title: { property: 'title' },
 	webhookUrl: { property: 'webhook_url' },
 	isLive: { property: 'is_live' },
 	description: { property: 'description', in: 'additionalFields' },
 	scheduledTime: { property: 'execute_at', in: 'additionalFields' },
-} as const satisfies Record<string, { property: keyof PostBody; in?: 'additionalFields' }>;
+} as const satisfies Record<string, { property: keyof PostBody; in?: 'additionalFields'; locator?: true }>;
 
 export type BodyField = keyof typeof BODY_FIELDS;
 

@@ -1,5 +1,6 @@
-// What an image is, by its first bytes (never by its name), so a slide that is not a JPEG is refused
-// with what it really is and how to convert it.
+// What an image is, by its first bytes (never by its name), so a slide that is not a JPEG, or a
+// profile picture that is neither a JPEG nor a PNG, is refused with what it really is and how to
+// convert it.
 
 import type { Problem } from '../posting/checks';
 
@@ -67,4 +68,27 @@ export function checkSlideImage(head: Buffer, size: number = head.length): Probl
 		};
 	}
 	return undefined;
+}
+
+/** What a profile picture may be, and how it is stored: a JPEG or a PNG. */
+const PICTURE_FORMATS = {
+	jpeg: { contentType: 'image/jpeg', extension: 'jpg' },
+	png: { contentType: 'image/png', extension: 'png' },
+} as const;
+
+export type PictureFormat = (typeof PICTURE_FORMATS)[keyof typeof PICTURE_FORMATS];
+
+/** A profile picture's format from its first bytes (and its size), or the problem: empty, or not a JPEG or PNG. */
+export function checkPicture(head: Buffer, size: number = head.length): { ok: true; format: PictureFormat } | { ok: false; problem: Problem } {
+	if (size === 0) return { ok: false, problem: { problem: 'is empty (0 bytes)', fix: 'give a JPEG or PNG image with content' } };
+	const format = detectImageFormat(head);
+	if (format === 'jpeg' || format === 'png') return { ok: true, format: PICTURE_FORMATS[format] };
+	const what = format ? `${NAMES[format]} image` : 'not an image this node recognises';
+	return {
+		ok: false,
+		problem: {
+			problem: `is ${what}, not a JPEG or PNG (checked by its bytes, not its name)`,
+			fix: 'convert it with the Edit Image node to JPEG or PNG (Options → Format) before this node',
+		},
+	};
 }

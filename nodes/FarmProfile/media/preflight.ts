@@ -1,12 +1,13 @@
 // Before a phone spends minutes on a post, look at the media the way the farm will: a public https
 // address answering 2xx with a file (not a web page), of the right kind, a slideshow zip holding
-// slide-1.jpg, slide-2.jpg, …, a video an MP4 with a movie header, of at most 60 s. Reads headers
-// and small byte ranges.
+// slide-1.jpg, slide-2.jpg, …, a video an MP4 with a movie header, of at most 60 s. A profile
+// picture gets the same look: a JPEG or PNG by its first bytes. Reads headers and small byte ranges.
 
 import type { MediaType } from '../actions/fields';
 import { isHttpsOrLoopback, isPrivateHost } from '../../shared/addresses';
 import type { Problem } from '../posting/checks';
 import { header, type MediaFetch, type MediaResponse } from './fetch';
+import { checkPicture, IMAGE_SNIFF_BYTES } from './jpeg';
 import { checkMovie, readMp4 } from './mp4Boxes';
 import { rangedFile } from './rangedReads';
 import { checkSlideNames } from './slideNames';
@@ -19,9 +20,19 @@ export interface PreflightOptions {
 
 const MAX_REDIRECTS = 5;
 
-const ACCEPTED_TYPES: Record<MediaType, string[]> = {
-	video: ['video/mp4', 'application/mp4', 'application/octet-stream', 'binary/octet-stream'],
-	slideshow: ['application/zip', 'application/x-zip-compressed', 'application/x-zip', 'multipart/x-zip', 'application/octet-stream', 'binary/octet-stream'],
+type FileKind = MediaType | 'picture';
+
+const GENERIC_TYPES = ['application/octet-stream', 'binary/octet-stream'];
+
+/** The Content-Types each kind of file may be served as, what it should be, and where to point instead. */
+const KINDS: Record<FileKind, { types: string[]; expected: string; fix: string }> = {
+	video: { types: ['video/mp4', 'application/mp4', ...GENERIC_TYPES], expected: 'an MP4 (video/mp4)', fix: 'point Media URL at an MP4 file' },
+	slideshow: {
+		types: ['application/zip', 'application/x-zip-compressed', 'application/x-zip', 'multipart/x-zip', ...GENERIC_TYPES],
+		expected: 'a zip (application/zip)',
+		fix: 'point Media URL at the .zip of slides',
+	},
+	picture: { types: ['image/jpeg', 'image/jpg', 'image/png', ...GENERIC_TYPES], expected: 'a JPEG or PNG (image/jpeg, image/png)', fix: 'point Picture URL at a JPEG or PNG file' },
 };
 
 const DIRECT_LINK = 'use a direct, public link to the file itself (a sharing or login page will not do)';
@@ -32,7 +43,31 @@ export async function preflightMedia(
 	mediaType: MediaType,
 	options: PreflightOptions,
 ): Promise<Problem | undefined> {
-	const head = await probe(fetch, mediaUrl, options);
+	const file = await findFile(fetch, mediaUrl, mediaType, options);
+	if ('problem' in file) return file;
+	try {
+		return mediaType === 'video' ? await checkVideoAt(fetch, file.url, file.size) : await checkSlideshowAt(fetch, file.url, file.size);
+	} catch (error) {
+		return unreachable(error);
+	}
+}
+
+/** A profile picture's URL, looked at as the farm will: a reachable file that is a JPEG or PNG by its first bytes. */
+export async function preflightPicture(fetch: MediaFetch, pictureUrl: string, options: PreflightOptions): Promise<Problem | undefined> {
+	const file = await findFile(fetch, pictureUrl, 'picture', options);
+	if ('problem' in file) return file;
+	try {
+		const head = await rangedFile(fetch, file.url, file.size).read(0, IMAGE_SNIFF_BYTES);
+		const checked = checkPicture(head, file.size ?? head.length);
+		return checked.ok ? undefined : checked.problem;
+	} catch (error) {
+		return unreachable(error);
+	}
+}
+
+/** The file behind the URL (after redirects), answering 2xx, not a web page, served as this kind or generically, not empty. */
+async function findFile(fetch: MediaFetch, start: string, kind: FileKind, options: PreflightOptions): Promise<{ url: string; size: number | undefined } | Problem> {
+	const head = await probe(fetch, start, options);
 	if ('problem' in head) return head;
 	const { response, url } = head;
 
@@ -46,20 +81,10 @@ export async function preflightMedia(
 	}
 	const type = header(response, 'content-type')?.split(';')[0].trim().toLowerCase();
 	if (type === 'text/html') return { problem: 'leads to a web page (text/html), not to the file', fix: DIRECT_LINK };
-	if (type && !ACCEPTED_TYPES[mediaType].includes(type)) {
-		return {
-			problem: `is served as ${type}, not as ${mediaType === 'video' ? 'an MP4 (video/mp4)' : 'a zip (application/zip)'}`,
-			fix: mediaType === 'video' ? 'point Media URL at an MP4 file' : 'point Media URL at the .zip of slides',
-		};
-	}
+	if (type && !KINDS[kind].types.includes(type)) return { problem: `is served as ${type}, not as ${KINDS[kind].expected}`, fix: KINDS[kind].fix };
 	const size = sizeOf(response);
 	if (size === 0) return { problem: 'is an empty file', fix: 'upload the file again and check the URL' };
-
-	try {
-		return mediaType === 'video' ? await checkVideoAt(fetch, url, size) : await checkSlideshowAt(fetch, url, size);
-	} catch (error) {
-		return unreachable(error);
-	}
+	return { url, size };
 }
 
 /** A network failure (refused, reset, timed out) on any of the preflight's requests. */

@@ -11,8 +11,9 @@ export interface Problem {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function checkUuid(value: string): Problem | undefined {
-	if (value === '') return { problem: 'is empty', fix: 'enter the UUID of the farm profile to post from' };
+/** `purpose`: what the profile is for, as the fix for an empty value says it. */
+export function checkUuid(value: string, purpose = 'to post from'): Problem | undefined {
+	if (value === '') return { problem: 'is empty', fix: `enter the UUID of the farm profile ${purpose}` };
 	if (!UUID.test(value)) {
 		return {
 			problem: 'is not a UUID',

@@ -5,12 +5,13 @@ import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n
 import type { ApiFailure } from '../transport/failures';
 import type { FieldIssue } from './body';
 
-export function invalidFieldsError(node: INode, issues: FieldIssue[], itemIndex: number): NodeOperationError {
+/** `before`: what the fields are needed for, e.g. "posting" or "updating the profile". */
+export function invalidFieldsError(node: INode, issues: FieldIssue[], itemIndex: number, before = 'posting'): NodeOperationError {
 	const fields = [...new Set(issues.map((issue) => issue.field))];
 	const message =
 		issues.length === 1
 			? `${issues[0].field} ${issues[0].problem} [item ${itemIndex}]`
-			: `${fields.join(', ')} ${fields.length === 1 ? 'needs' : 'need'} fixing before posting [item ${itemIndex}]`;
+			: `${fields.join(', ')} ${fields.length === 1 ? 'needs' : 'need'} fixing before ${before} [item ${itemIndex}]`;
 	const description = issues
 		.map((issue) => `${issue.field} ${issue.problem}: ${issue.fix}.`)
 		.concat('Nothing was sent to the farm API.')

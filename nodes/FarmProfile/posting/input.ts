@@ -15,12 +15,16 @@ export type PostInput = { [field in BodyField]?: unknown } & {
 	binaryProperties?: string[];
 	correlate: boolean;
 	postRef?: string;
+	waitLimitHours: number;
+	guards: GuardSettings;
+} & RequestSettings;
+
+/** How a request to the farm API is sent: the same Options for posts, profile updates and the Sound list. */
+export interface RequestSettings {
 	timeout: number;
 	pace: PaceRule;
 	maxRateLimitWaitMs: number;
-	waitLimitHours: number;
-	guards: GuardSettings;
-};
+}
 
 export interface GuardSettings {
 	duplicateWindowHours: number;
@@ -30,12 +34,30 @@ export interface GuardSettings {
 	preflight: boolean;
 }
 
+export type OptionReader = <T extends string | number | boolean>(name: string) => T;
+
 /** Reads the item's Options: an option unset (or of the wrong type) takes its declared default. */
-export function optionReader(ctx: IExecuteFunctions, itemIndex: number) {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+export function optionReader(ctx: IExecuteFunctions, itemIndex: number): OptionReader {
+	return readOptions(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject);
+}
+
+/** Reads an Options collection's value the same way, wherever it comes from (e.g. the editor's current parameters). */
+export function readOptions(options: IDataObject): OptionReader {
 	return <T extends string | number | boolean>(name: string): T => {
 		const fallback = declaration(name)?.default as T;
 		return typeof options[name] === typeof fallback ? (options[name] as T) : fallback;
+	};
+}
+
+export function requestSettings(option: OptionReader): RequestSettings {
+	return {
+		timeout: option<number>('timeout'),
+		pace: {
+			limit: option<number>('requestsPerMinute'),
+			windowMs: option<number>('rateLimitWindow') * 1000,
+			mode: option<string>('pacing') === 'even' ? 'even' : 'window',
+		},
+		maxRateLimitWaitMs: option<number>('maxRateLimitWait') * 1000,
 	};
 }
 
@@ -48,7 +70,7 @@ export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostIn
 	for (const [name, field] of Object.entries(BODY_FIELDS) as Array<[BodyField, (typeof BODY_FIELDS)[BodyField]]>) {
 		if ('in' in field) body[name] = additional[name];
 		else if (name === 'webhookUrl' && !OPERATIONS_WITH_WEBHOOK_URL.includes(operation)) body[name] = undefined;
-		else body[name] = ctx.getNodeParameter(name, itemIndex, declaration(name)?.default);
+		else body[name] = ctx.getNodeParameter(name, itemIndex, declaration(name)?.default, { extractValue: 'locator' in field });
 	}
 	const mediaSource = ctx.getNodeParameter('mediaSource', itemIndex, declaration('mediaSource')?.default) === 'binaryFile' ? 'binaryFile' : 'url';
 	let binaryProperties: string[] = [];
@@ -67,13 +89,7 @@ export function readPostInput(ctx: IExecuteFunctions, itemIndex: number): PostIn
 		binaryProperties,
 		correlate: option<boolean>('correlate'),
 		postRef: option<string>('postRef').trim() || undefined,
-		timeout: option<number>('timeout'),
-		pace: {
-			limit: option<number>('requestsPerMinute'),
-			windowMs: option<number>('rateLimitWindow') * 1000,
-			mode: option<string>('pacing') === 'even' ? 'even' : 'window',
-		},
-		maxRateLimitWaitMs: option<number>('maxRateLimitWait') * 1000,
+		...requestSettings(option),
 		waitLimitHours: option<number>('waitLimitHours'),
 		guards: {
 			duplicateWindowHours: option<number>('duplicateWindowHours'),

@@ -17,7 +17,7 @@ import type { Storage } from '../storage/storageCredential';
 import type { ApiFailure } from '../transport/failures';
 import type { FieldIssue, PreparedPost } from './body';
 import type { PostInput } from './input';
-import type { PostingRun } from './run';
+import type { FarmRun, PostingRun } from './run';
 
 export interface PostMedia {
 	/** What the duplicate guard compares: the normalised URL, or "sha256:<hex>" of a file (its link changes with every upload). */
@@ -102,7 +102,7 @@ function scheduledDate({ body }: PreparedPost): Date | undefined {
 }
 
 /** The item's binary data through n8n's helpers: a Buffer in memory mode, streams in filesystem mode. */
-function binaryAccess({ ctx }: PostingRun, itemIndex: number): BinaryAccess {
+export function binaryAccess({ ctx }: FarmRun, itemIndex: number): BinaryAccess {
 	return {
 		binary: ctx.getInputData()[itemIndex].binary,
 		readBuffer: async (name) => await ctx.helpers.getBinaryDataBuffer(itemIndex, name),

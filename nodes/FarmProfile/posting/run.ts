@@ -1,5 +1,6 @@
-// What every item of one node run shares on the posting path: the farm API (credential read once),
-// the run ledger, the guards' stores, the callback, and the storage, read when first needed.
+// What every item of one node run shares: the farm API (credential read once), whether it is a
+// local sandbox, and the storage, read when first needed (FarmRun); on the posting path also the
+// run ledger, the guards' stores and the callback (PostingRun).
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -12,34 +13,44 @@ import { connectFarmApi, type FarmApi } from '../transport/request';
 import type { Callback } from './body';
 import type { GuardStores } from './reserve';
 
-export interface PostingRun {
+export interface FarmRun {
 	ctx: IExecuteFunctions;
 	api: FarmApi;
-	timezone: string;
 	/** A farm API on this machine or a private network (a sandbox) may reach private addresses. */
 	farmIsPrivate: boolean;
-	ledger: RunLedger;
-	guards: GuardStores;
-	callback: Callback;
 	/** The storage credential, read when the first item with binary media needs it. */
 	storage: () => Promise<Storage>;
 }
 
-export async function openRun(ctx: IExecuteFunctions, callback: Callback): Promise<PostingRun> {
+export interface PostingRun extends FarmRun {
+	timezone: string;
+	ledger: RunLedger;
+	guards: GuardStores;
+	callback: Callback;
+}
+
+export async function openFarmRun(ctx: IExecuteFunctions): Promise<FarmRun> {
 	const api = await connectFarmApi(ctx);
 	return {
 		ctx,
 		api,
-		timezone: ctx.getTimezone(),
 		farmIsPrivate: isPrivateUrl(api.baseUrl),
+		storage: once(async () => await connectStorage(ctx)),
+	};
+}
+
+export async function openRun(ctx: IExecuteFunctions, callback: Callback): Promise<PostingRun> {
+	const run = await openFarmRun(ctx);
+	return {
+		...run,
+		timezone: ctx.getTimezone(),
 		ledger: new RunLedger(`${ctx.getExecutionId()}:${ctx.getNode().name}`, Date.now()),
 		guards: {
-			history: new PostHistory(api.team, ctx.getWorkflowStaticData('node'), Date.now()),
+			history: new PostHistory(run.api.team, ctx.getWorkflowStaticData('node'), Date.now()),
 			claims: ctx.helpers,
-			team: api.team,
+			team: run.api.team,
 		},
 		callback,
-		storage: once(async () => await connectStorage(ctx)),
 	};
 }
 

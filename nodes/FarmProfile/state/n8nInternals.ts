@@ -27,10 +27,13 @@
 //   zip body, since a community node may not import node:stream (2.41.1 only so far);
 // - actions/router.ts: n8n adds a "Custom API Call" operation (`__CUSTOM_API_CALL__`) to nodes whose
 //   credential has generic authentication (1.123.81, 2.41.1);
+// - FarmProfile.node.ts: n8n adds that Custom API Call only when a node's `defaultVersion` is unset
+//   or equals its `version`, which a version list never does, so the node (versions 1 and 2) sets
+//   none; the editor then gives new nodes the list's last version (1.123.81, 2.41.1);
 // - FarmProfileTrigger.node.ts: the node creator shows one app entry for the action and the trigger,
 //   described by the trigger (1.123.81, 2.41.1).
 
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 /** Makes n8n check the resume URL's signature (1.x asks to be told; 2.x always checks). */
 export function requireResumeSignature(ctx: IExecuteFunctions): void {
@@ -38,7 +41,7 @@ export function requireResumeSignature(ctx: IExecuteFunctions): void {
 }
 
 /** The options that let `httpRequestWithAuthentication` use an already decrypted credential. */
-export function decryptedCredentialOptions(ctx: IExecuteFunctions, type: string, data: ICredentialDataDecryptedObject) {
+export function decryptedCredentialOptions(ctx: { getNode(): INode }, type: string, data: ICredentialDataDecryptedObject) {
 	const reference = ctx.getNode().credentials?.[type];
 	return { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type, data } };
 }

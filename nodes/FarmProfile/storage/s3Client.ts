@@ -13,14 +13,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { withoutSignature } from '../../shared/secrets';
-import type { BinaryMedia } from '../media/binaryMedia';
+import type { UploadFile } from '../media/binaryMedia';
 import type { Problem } from '../posting/checks';
 import { planLinkExpiry, publicObjectUrl } from './objectKey';
 import { mapStorageFailure, type StorageAnswer, type StorageFailure } from './s3Errors';
 import { presignUrl } from './sigv4';
 import { objectUrl, type HttpRequestFunction, type Storage, type StorageCredential } from './storageCredential';
 
-export interface PutObjectInput extends Pick<BinaryMedia, 'body' | 'contentType' | 'sha256'> {
+export interface PutObjectInput extends Pick<UploadFile, 'body' | 'contentType' | 'sha256'> {
 	key: string;
 }
 
@@ -66,8 +66,11 @@ async function send(
 	}
 }
 
-/** Uploads one object. Resolves with ok: false and the mapped failure when the storage refused or was unreachable. */
-export async function putObject(storage: Storage, input: PutObjectInput): Promise<PutObjectResult> {
+/**
+ * Uploads one object. Resolves with ok: false and the mapped failure when the storage refused or was
+ * unreachable; `nothingDone` says in it what did not happen (mapStorageFailure's default: no post).
+ */
+export async function putObject(storage: Storage, input: PutObjectInput, nothingDone?: string): Promise<PutObjectResult> {
 	const url = objectUrl(storage.credential, input.key);
 	const put = async (conditional: boolean) => {
 		const headers: Record<string, string> = {
@@ -85,7 +88,7 @@ export async function putObject(storage: Storage, input: PutObjectInput): Promis
 	// A server that does not implement conditional writes may refuse the header: write without it
 	// (the key holds the content's hash, so what is there could only be the same bytes).
 	if ('status' in answer && answer.status === 501) answer = await put(false);
-	if ('error' in answer) return { ok: false, failure: mapStorageFailure(storage, answer) };
+	if ('error' in answer) return { ok: false, failure: mapStorageFailure(storage, answer, nothingDone) };
 	if (answer.status >= 200 && answer.status < 300) return { ok: true, alreadyExisted: false };
 	if (answer.status === 412) {
 		// Already there: ours from an earlier try if it carries the same content hash.
@@ -94,7 +97,7 @@ export async function putObject(storage: Storage, input: PutObjectInput): Promis
 			return { ok: true, alreadyExisted: true };
 		}
 	}
-	return { ok: false, failure: mapStorageFailure(storage, answer) };
+	return { ok: false, failure: mapStorageFailure(storage, answer, nothingDone) };
 }
 
 export interface MediaLink {

@@ -12,7 +12,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 import { isPrivateUrl } from '../../shared/addresses';
 import { checkPublicUrl } from '../posting/checks';
 import type { FieldIssue } from '../posting/body';
-import type { BinaryMedia } from '../media/binaryMedia';
+import type { UploadFile } from '../media/binaryMedia';
 import { decryptedCredentialOptions } from '../state/n8nInternals';
 import { objectKey, planLinkExpiry, publicObjectUrl } from './objectKey';
 import { mediaLink, putObject } from './s3Client';
@@ -97,15 +97,18 @@ export interface UploadedMedia {
 
 export type UploadResult = { ok: true; uploaded: UploadedMedia } | { ok: false; failure: StorageFailure };
 
-/** Uploads the media under a key of its own and makes the farm's link. */
+/**
+ * Uploads the media (or a profile picture) under a key of its own and makes the farm's link.
+ * `nothingDone`: what a failed upload left undone, for its message (default: no post).
+ */
 export async function uploadMedia(
 	storage: Storage,
-	media: BinaryMedia,
-	context: { reference: string; now: Date; scheduledAt?: Date },
+	media: UploadFile,
+	context: { reference: string; now: Date; scheduledAt?: Date; nothingDone?: string },
 ): Promise<UploadResult> {
 	const { credential } = storage;
 	const key = objectKey({ prefix: credential.keyPrefix, date: context.now, reference: context.reference, sha256: media.sha256, extension: media.extension });
-	const put = await putObject(storage, { key, body: media.body, contentType: media.contentType, sha256: media.sha256 });
+	const put = await putObject(storage, { key, body: media.body, contentType: media.contentType, sha256: media.sha256 }, context.nothingDone);
 	if (!put.ok) return put;
 
 	const link = mediaLink(credential, { key, now: context.now, scheduledAt: context.scheduledAt });

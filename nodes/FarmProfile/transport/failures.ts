@@ -2,6 +2,7 @@
 // `detail` (FastAPI style: a string, or for 422 a list of {loc, msg, type}) is shown beside it.
 
 import { labelForBodyProperty } from '../actions/fields';
+import { labelForProfileProperty } from '../actions/profileFields';
 import { classifyNetworkError } from './networkErrors';
 import { TEAM_LIMIT_PER_MINUTE } from './pacing';
 
@@ -28,25 +29,59 @@ export interface RequestEffect {
 	/** What a 404 and a 409 mean for this request: the message, and what to do after nothingDone. */
 	notFound: { message: string; fix: string };
 	conflict: { message: string; fix: string };
+	/** What a 403 means when it is not about the key (a profile of another team); unset: the key was refused, as for a 401. */
+	forbidden?: { message: string; fix: string };
+	/** The label a 422 names a body property by; unset: a post's field labels. */
+	fieldLabel?: (property: string) => string;
 }
+
+/** The fix for a 404 on a profile: the same for every request that names one. */
+const CHECK_PROFILE_ID = 'Check Profile ID: it must be the profile_id (a UUID) of a farm profile that belongs to the team of this API key.';
 
 /** POST /v1/posts: queues a post. */
 export const CREATE_POST: RequestEffect = {
 	nothingDone: 'Nothing was posted',
 	unclear: MAY_HAVE_POSTED,
 	unclearMayHavePosted: true,
-	notFound: {
-		message: 'Farm profile not found (404)',
-		fix: 'Check Profile ID: it must be the profile_id (a UUID) of a farm profile that belongs to the team of this API key.',
-	},
+	notFound: { message: 'Farm profile not found (404)', fix: CHECK_PROFILE_ID },
 	conflict: {
 		message: 'The farm profile is not ready to post (409)',
 		fix: 'Only a profile with status "ready" (fully warmed up) may post; posting earlier risks TikTok flagging the account. Wait until its warm-up finishes, then run again.',
 	},
 };
 
+/** GET /v1/sources: reads the team's sounds and hashtags; it changes nothing, so it is always safe to repeat. */
+export const LIST_SOURCES: RequestEffect = {
+	nothingDone: 'The list was not loaded',
+	unclear: 'The list did not arrive. Reading it changes nothing, so it is safe to try again.',
+	unclearMayHavePosted: false,
+	notFound: {
+		message: 'The farm API has no list of sources at this address (404)',
+		fix: 'Check Base URL in the Farm Profile API credential: it must be the root address of the farm API, without /v1. You can still enter a Sound ID by ID.',
+	},
+	conflict: { message: 'The farm API refused the list (409)', fix: 'Try again in a moment; the server\'s answer is below.' },
+	fieldLabel: (property) => property,
+};
+
+/** PATCH /v1/farm-profiles/{id}: sets the bio and picture; setting them again to the same values is harmless. */
+export const UPDATE_PROFILE: RequestEffect = {
+	nothingDone: 'The profile was not changed',
+	unclear: 'The update may or may not have been applied. An update is safe to repeat: run the node again and it sets the same values.',
+	unclearMayHavePosted: false,
+	notFound: { message: 'Farm profile not found (404)', fix: CHECK_PROFILE_ID },
+	conflict: {
+		message: 'The farm API refused to change the profile now (409)',
+		fix: 'The server\'s answer below says why (for instance the profile\'s current state). An update is safe to repeat once that is resolved.',
+	},
+	forbidden: {
+		message: 'The farm profile belongs to another team (403)',
+		fix: 'This API key may change only its own team\'s profiles: check Profile ID, and that the Farm Profile API credential holds the key of the team that owns the profile.',
+	},
+	fieldLabel: labelForProfileProperty,
+};
+
 /** Turns the API's detail into one readable line: a string as is, the 422 list joined by field. */
-export function formatDetail(body: unknown): string | undefined {
+export function formatDetail(body: unknown, label: (property: string) => string = labelForBodyProperty): string | undefined {
 	if (typeof body === 'string') {
 		const trimmed = body.trim();
 		if (trimmed === '') return undefined;
@@ -63,7 +98,7 @@ export function formatDetail(body: unknown): string | undefined {
 			if (typeof entry !== 'object' || entry === null) return String(entry);
 			const { loc, msg } = entry as { loc?: unknown; msg?: unknown };
 			const path = Array.isArray(loc) ? loc.filter((part) => part !== 'body') : [];
-			const field = path.length > 0 ? path.map((part) => labelForBodyProperty(String(part))).join('.') : '';
+			const field = path.length > 0 ? path.map((part) => label(String(part))).join('.') : '';
 			return field ? `${field}: ${String(msg)}` : String(msg);
 		});
 		return parts.join('; ');
@@ -74,7 +109,7 @@ export function formatDetail(body: unknown): string | undefined {
 
 /** Describes an answer with a non-2xx status to a request with this effect. */
 export function describeHttpFailure(status: number, body: unknown, effect: RequestEffect): ApiFailure {
-	const detail = formatDetail(body);
+	const detail = formatDetail(body, effect.fieldLabel);
 	const withDetail = (text: string) => (detail ? `${text}\nServer said: ${detail}` : text);
 	const failure = (message: string, description: string, mayHavePosted = false): ApiFailure => ({
 		message,
@@ -92,6 +127,7 @@ export function describeHttpFailure(status: number, body: unknown, effect: Reque
 			);
 		case 401:
 		case 403:
+			if (status === 403 && effect.forbidden) return failure(effect.forbidden.message, `${nothingDone}. ${effect.forbidden.fix}`);
 			return failure(
 				`The farm API refused the API key (${status})`,
 				`${nothingDone}. Open the Farm Profile API credential: check that the API key is current and belongs to your team, and that Base URL points at the farm API.`,
@@ -149,6 +185,16 @@ export function describeTransportFailure(code: string | undefined, effect: Reque
 		message: 'The connection to the farm API broke before it answered',
 		description: `${seen} ${effect.unclear}`,
 		code: code ?? 'UNKNOWN',
+		mayHavePosted: effect.unclearMayHavePosted,
+	};
+}
+
+/** A 2xx answer that is not what the request returns (a farm profile, a list of sources): most likely Base URL points elsewhere. */
+export function describeUnexpectedAnswer(status: number, expected: string, effect: RequestEffect): ApiFailure {
+	return {
+		message: `The answer (${status}) is not ${expected}`,
+		description: `Check Base URL in the Farm Profile API credential: a web page or proxy answered instead of the farm API. ${effect.unclear}`,
+		code: String(status),
 		mayHavePosted: effect.unclearMayHavePosted,
 	};
 }

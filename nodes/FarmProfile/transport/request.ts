@@ -8,6 +8,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
+	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
 import {
@@ -28,6 +29,8 @@ export interface FarmApiRequest {
 	method: IHttpRequestMethods;
 	/** Path under the base URL, e.g. /v1/posts. */
 	path: string;
+	/** Query parameters, e.g. a list's cursor. */
+	qs?: IDataObject;
 	/** What the request does, as its failures tell it (e.g. CREATE_POST). */
 	effect: RequestEffect;
 	body?: IDataObject;
@@ -61,8 +64,11 @@ export interface FarmApi {
 	send(request: FarmApiRequest): Promise<FarmApiOutcome>;
 }
 
-/** Reads the credential once; every request of the node run then reuses it. */
-export async function connectFarmApi(ctx: IExecuteFunctions): Promise<FarmApi> {
+/** Where the farm API is called from: a node run, or the editor's lookups (the Sound list). */
+export type FarmApiContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Reads the credential once; every request of the node run (or lookup) then reuses it. */
+export async function connectFarmApi(ctx: FarmApiContext): Promise<FarmApi> {
 	const data = await ctx.getCredentials<ICredentialDataDecryptedObject & { apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
 	const reuse = decryptedCredentialOptions(ctx, CREDENTIAL_TYPE, data);
 	const baseUrl = data.baseUrl ?? '';
@@ -74,7 +80,7 @@ export async function connectFarmApi(ctx: IExecuteFunctions): Promise<FarmApi> {
 }
 
 async function sendPaced(
-	ctx: IExecuteFunctions,
+	ctx: FarmApiContext,
 	request: FarmApiRequest,
 	credentials: { baseUrl: string; apiKey: string; reuse: ReturnType<typeof decryptedCredentialOptions> },
 ): Promise<FarmApiOutcome> {
@@ -97,6 +103,7 @@ async function sendPaced(
 			response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 				method: request.method,
 				url: joinUrl(baseUrl, request.path),
+				qs: request.qs,
 				body: request.body,
 				json: true,
 				timeout: request.timeout,
