@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
 import { fleetCases, fleetSetup, type FleetSetup } from './fleetCases';
+import { mcpCases, mcpSetup, type McpSetup } from './mcpCases';
 
 const { N8nInstance, packPackage } = require('../../dev/n8nInstance');
 const wf = require('../../dev/workflows');
@@ -54,9 +55,11 @@ export function endToEndSuite(major: 1 | 2) {
 	let overlapFarm: FarmSandbox;
 	let n8n: InstanceType<typeof N8nInstance>;
 	let fleet: FleetSetup;
+	let mcp: McpSetup;
 
 	beforeAll(async () => {
 		fleet = await fleetSetup();
+		mcp = await mcpSetup();
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 300 }).start();
 		overlapFarm = await createFarmSandbox({
 			apiKeys: [...new Set(Object.values(OVERLAP).map((c) => c.key))],
@@ -87,6 +90,7 @@ export function endToEndSuite(major: 1 | 2) {
 				wf.credential({ baseUrl: overlapFarm.url, apiKey: c.key, id: c.credential }),
 			),
 			...fleet.credentials,
+			...mcp.credentials,
 		]);
 		// One post per call, its media named in the call, as a generator's webhook would send it.
 		const overlapPost = (options: object) => ({
@@ -147,6 +151,7 @@ export function endToEndSuite(major: 1 | 2) {
 				options: { postRef: '={{ $json.body.ref }}' },
 			}),
 			...fleet.workflows,
+			...mcp.workflows,
 		]);
 	});
 
@@ -156,6 +161,7 @@ export function endToEndSuite(major: 1 | 2) {
 		await fastFarm?.stop();
 		await overlapFarm?.stop();
 		await fleet?.farm.stop();
+		await mcp?.farm.stop();
 	});
 
 	describe('n8n execute', () => {
@@ -240,6 +246,7 @@ export function endToEndSuite(major: 1 | 2) {
 			await n8n.activate('e2eWaitTimeout01');
 			for (const c of Object.values(OVERLAP)) await n8n.activate(c.workflow);
 			for (const { workflow } of fleet.webhooks) await n8n.activate(workflow);
+			await n8n.activate(mcp.workflow);
 			await n8n.start();
 			await n8n.waitForWebhook(n8n.webhookUrl(TRIGGER_HOOK));
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${POST_HOOK}`);
@@ -247,10 +254,12 @@ export function endToEndSuite(major: 1 | 2) {
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${TIMEOUT_HOOK}`);
 			for (const c of Object.values(OVERLAP)) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${c.hook}`);
 			for (const { hook } of fleet.webhooks) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${hook}`);
+			await n8n.waitForWebhook(mcp.endpoint(n8n.baseUrl));
 			await n8n.setupOwner();
 		});
 
 		describe('Post Across Profiles', () => fleetCases(() => ({ baseUrl: n8n.baseUrl, farm: fleet.farm })));
+		describe('AI-agent tool over MCP', () => mcpCases(() => ({ baseUrl: n8n.baseUrl, farm: mcp.farm })));
 		beforeEach(() => sandbox.reset());
 
 		it('lists the credential, the action and the trigger', async () => {
