@@ -4,6 +4,9 @@
 const CREDENTIAL_ID = 'farmCredE2e00001';
 const NODE = 'n8n-nodes-farm-profile.farmProfile';
 const TRIGGER = 'n8n-nodes-farm-profile.farmProfileTrigger';
+// What n8n makes of the node for AI agents (usableAsTool), and n8n's own MCP server node.
+const TOOL = 'n8n-nodes-farm-profile.farmProfileTool';
+const MCP_TRIGGER = '@n8n/n8n-nodes-langchain.mcpTrigger';
 
 function credential({ baseUrl, apiKey, id = CREDENTIAL_ID, name = 'Farm Profile API (sandbox)' }) {
 	return { id, name, type: 'farmProfileApi', data: { apiKey, baseUrl } };
@@ -113,6 +116,19 @@ function triggerWorkflow(id, webhookId, { secretToken = '', recordUrl }) {
 	});
 }
 
+/**
+ * MCP Server Trigger (no authentication, at /mcp/<path> once active) ← Farm Profile Tool: the node as
+ * an AI agent's tool, which any MCP client can list and call. `$fromAI(…)` in `parameters` are the
+ * inputs the caller chooses.
+ */
+function mcpToolWorkflow(id, path, parameters, credentialId = CREDENTIAL_ID) {
+	const trigger = node('MCP Server Trigger', MCP_TRIGGER, 2, 0, { authentication: 'none', path }, { webhookId: path });
+	const tool = { ...farmNode(parameters, {}, credentialId), type: TOOL };
+	return workflow(id, `MCP tool ${id}`, [trigger, tool], {
+		'Farm Profile': { ai_tool: [[{ node: 'MCP Server Trigger', type: 'ai_tool', index: 0 }]] },
+	});
+}
+
 const STORAGE_CREDENTIAL_ID = 'farmStorageE2e001';
 
 /** A Farm Profile Storage (S3-Compatible) credential; `data` holds its fields (endpoint, region, bucket, keys, …). */
@@ -169,5 +185,6 @@ module.exports = {
 	batchOnWebhookWorkflow,
 	postAndWaitWorkflow,
 	triggerWorkflow,
+	mcpToolWorkflow,
 	downloadAndPostWorkflow,
 };

@@ -8,6 +8,7 @@ import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev
 import { makeMp4, makeZip } from '../../dev/sandbox/media';
 import { fleetCases, fleetSetup, type FleetSetup } from './fleetCases';
 import { profileCases, profileSetup, type ProfileSetup } from './profileCases';
+import { mcpCases, mcpSetup, type McpSetup } from './mcpCases';
 
 const { N8nInstance, packPackage } = require('../../dev/n8nInstance');
 const wf = require('../../dev/workflows');
@@ -56,10 +57,12 @@ export function endToEndSuite(major: 1 | 2) {
 	let n8n: InstanceType<typeof N8nInstance>;
 	let fleet: FleetSetup;
 	let profile: ProfileSetup;
+	let mcp: McpSetup;
 
 	beforeAll(async () => {
 		fleet = await fleetSetup();
 		profile = await profileSetup();
+		mcp = await mcpSetup();
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 300 }).start();
 		overlapFarm = await createFarmSandbox({
 			apiKeys: [...new Set(Object.values(OVERLAP).map((c) => c.key))],
@@ -91,6 +94,7 @@ export function endToEndSuite(major: 1 | 2) {
 			),
 			...fleet.credentials,
 			...profile.credentials,
+			...mcp.credentials,
 		]);
 		// One post per call, its media named in the call, as a generator's webhook would send it.
 		const overlapPost = (options: object) => ({
@@ -152,6 +156,7 @@ export function endToEndSuite(major: 1 | 2) {
 			}),
 			...fleet.workflows,
 			...profile.workflows,
+			...mcp.workflows,
 		]);
 	});
 
@@ -162,6 +167,7 @@ export function endToEndSuite(major: 1 | 2) {
 		await overlapFarm?.stop();
 		await fleet?.farm.stop();
 		await profile?.stop();
+		await mcp?.farm.stop();
 	});
 
 	describe('n8n execute', () => {
@@ -246,6 +252,7 @@ export function endToEndSuite(major: 1 | 2) {
 			await n8n.activate('e2eWaitTimeout01');
 			for (const c of Object.values(OVERLAP)) await n8n.activate(c.workflow);
 			for (const { workflow } of [...fleet.webhooks, ...profile.webhooks]) await n8n.activate(workflow);
+			await n8n.activate(mcp.workflow);
 			await n8n.start();
 			await n8n.waitForWebhook(n8n.webhookUrl(TRIGGER_HOOK));
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${POST_HOOK}`);
@@ -253,6 +260,7 @@ export function endToEndSuite(major: 1 | 2) {
 			await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${TIMEOUT_HOOK}`);
 			for (const c of Object.values(OVERLAP)) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${c.hook}`);
 			for (const { hook } of [...fleet.webhooks, ...profile.webhooks]) await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${hook}`);
+			await n8n.waitForWebhook(mcp.endpoint(n8n.baseUrl));
 			await n8n.setupOwner();
 		});
 
@@ -265,6 +273,7 @@ export function endToEndSuite(major: 1 | 2) {
 				execute: async (id) => await (await N8nInstance.create({ major, userFolder: n8n.userFolder, port: n8n.port })).execute(id),
 				setup: profile,
 			})));
+		describe('AI-agent tool over MCP', () => mcpCases(() => ({ baseUrl: n8n.baseUrl, farm: mcp.farm })));
 		beforeEach(() => sandbox.reset());
 
 		it('lists the credential, the action and the trigger', async () => {
