@@ -203,13 +203,11 @@ export function mcpCases(context: () => { baseUrl: string; farm: FarmSandbox }) 
 		// The sandbox queued it before answering 502: it is up, once.
 		expect(farm().state.posts).toHaveLength(1);
 
-		// An agent that calls again anyway is refused, and told again that the post may be up. (Today
-		// the run ledger answers: n8n runs a tool called over MCP inside the webhook request, before any
-		// execution id exists, so the node takes the call for a retry of one run.)
+		// An agent that calls again anyway is refused by the duplicate guard, and told the post may be up.
 		const again = await client.callTool(args);
 		expect(again.isError).toBe(true);
-		expect(again.text).toContain('Not sent again: an earlier attempt of this run failed ambiguously (502)');
-		expect(again.text).toContain('The post may still go up. Do not retry blindly');
+		expect(again.text).toContain('Media URL was sent to this profile at');
+		expect(again.text).toContain('the answer left open whether it was posted (it may be up)');
 		expect(farm().state.posts).toHaveLength(1);
 	});
 

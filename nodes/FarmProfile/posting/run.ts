@@ -2,6 +2,8 @@
 // local sandbox, and the storage, read when first needed (FarmRun); on the posting path also the
 // run ledger, the guards' stores and the callback (PostingRun).
 
+import { randomUUID } from 'node:crypto';
+
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { isPrivateUrl } from '../../shared/addresses';
@@ -39,12 +41,22 @@ export async function openFarmRun(ctx: IExecuteFunctions): Promise<FarmRun> {
 	};
 }
 
+/**
+ * What identifies this run for the run ledger: the execution and the node, so a Retry On Fail finds
+ * the earlier attempt. A tool called over MCP runs before any execution exists (no id): each call
+ * is then a run of its own, not a retry of the last one.
+ */
+function runId(ctx: IExecuteFunctions): string {
+	const execution = ctx.getExecutionId();
+	return execution ? `${execution}:${ctx.getNode().name}` : `call:${randomUUID()}`;
+}
+
 export async function openRun(ctx: IExecuteFunctions, callback: Callback): Promise<PostingRun> {
 	const run = await openFarmRun(ctx);
 	return {
 		...run,
 		timezone: ctx.getTimezone(),
-		ledger: new RunLedger(`${ctx.getExecutionId()}:${ctx.getNode().name}`, Date.now()),
+		ledger: new RunLedger(runId(ctx), Date.now()),
 		guards: {
 			history: new PostHistory(run.api.team, ctx.getWorkflowStaticData('node'), Date.now()),
 			claims: ctx.helpers,
