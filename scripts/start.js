@@ -157,6 +157,8 @@ async function main() {
 	say('  each, 2 hours apart, 09:00–21:00 Berlin time; turn on Plan Only to see the plan without posting');
 	say(`  "${named('farmExampleProf1')}": the bio and picture of three profiles; each picture is`);
 	say('  checked first, the output is the farm\'s profile object (one still warming up, with a note)');
+	say(`  "${named('farmExampleAgnt1')}": an AI Agent with the Farm Profile tool; give its chat model`);
+	say('  node a credential of yours to chat with it (the tool itself posts drafts to the sandbox)');
 	say('  Ctrl-C stops everything');
 }
 
