@@ -120,6 +120,13 @@ async function connect(url: string) {
 	};
 }
 
+/** The action of Post → Post to Farm Profile, as the node declares it. */
+function postAction(): string {
+	const operation = new FarmProfile().description.properties.find((p) => p.name === 'operation' && p.options?.some((o) => 'value' in o && o.value === 'post'));
+	const option = operation?.options?.find((o) => 'value' in o && o.value === 'post') as { action?: string } | undefined;
+	return String(option?.action);
+}
+
 /** The cases; `context` gives the running n8n's base URL and the farm once the suite has started them. */
 export function mcpCases(context: () => { baseUrl: string; farm: FarmSandbox }) {
 	const open = () => connect(endpoint(context().baseUrl));
@@ -131,8 +138,8 @@ export function mcpCases(context: () => { baseUrl: string; farm: FarmSandbox }) 
 		const tools = await (await open()).listTools();
 		expect(tools.map((tool) => tool.name)).toEqual([TOOL]);
 		const [tool] = tools;
-		// n8n's default: the node's own description (the node has no resource, so no action is used).
-		expect(tool.description).toBe(new FarmProfile().description.description);
+		// n8n's default for a node with a Resource: the chosen operation's action, "in" the node's name.
+		expect(tool.description).toBe(`${postAction()} in Farm Profile`);
 		expect(tool.inputSchema.type).toBe('object');
 		expect(tool.inputSchema.properties).toEqual({
 			profileId: { type: 'string', description: INPUTS.profileId },
