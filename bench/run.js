@@ -1,8 +1,9 @@
 'use strict';
 // `npm run bench`: posting at the team's rate limit, measured in real n8n 2.x against the sandbox,
 // beside n8n's own HTTP Request and Webhook nodes in the same run, uploading a 100 MB video
-// beside n8n's own S3 node (part 5), and planning a batch across a pool of profiles (part 6, no
-// n8n needed). Not a test: it prints a summary and writes bench/results.json.
+// beside n8n's own S3 node (part 5), planning a batch across a pool of profiles (part 6, no n8n
+// needed), and sending such a planned batch at the team limit (part 7). Not a test: it prints a
+// summary and writes bench/results.json.
 //
 // The sandbox's window is shortened to 30 requests per 6 s (the per-minute limit ten times faster)
 // and the Farm Profile node's Rate Limit Window set to match (6 s), so the run takes minutes.
@@ -12,15 +13,15 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync, execSync } = require('node:child_process');
 
-const { createFarmSandbox } = require('../dev/sandbox/farmSandbox');
+const { createFarmSandbox, DEFAULT_PROFILES } = require('../dev/sandbox/farmSandbox');
 const { makeMp4 } = require('../dev/sandbox/media');
 const { startS3Server } = require('../dev/s3Server');
 const { N8nInstance, packPackage } = require('../dev/n8nInstance');
 const wf = require('../dev/workflows');
 
 const ROOT = path.join(__dirname, '..');
-// BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all six.
-const ALL_PARTS = '123456';
+// BENCH_PARTS=3 runs only the callback part, e.g.; the default runs all seven.
+const ALL_PARTS = '1234567';
 const PARTS = (process.env.BENCH_PARTS ?? ALL_PARTS).split('');
 const API_KEY = 'sk-bench-1f2e3d4c';
 const READY = '5b0c8a4e-2f61-4c3a-9d0e-7a1b2c3d4e5f';
@@ -29,6 +30,12 @@ const PACE = { requestsPerMinute: WINDOW.limit, rateLimitWindow: WINDOW.windowMs
 const SPACING_MS = Math.ceil((WINDOW.windowMs / WINDOW.limit) * 1.02); // what even spacing waits, for the batched HTTP Request
 /** The least time `count` posts can take under the window: the last batch goes once the ones before have left it. */
 const ceilingMs = (count) => (Math.ceil(count / WINDOW.limit) - 1) * WINDOW.windowMs;
+/** Part 7's batch and pool: 50 ready profiles of the rate-limited sandbox, beside its usual ones. */
+const FLEET_POSTS = 100;
+const FLEET = Array.from({ length: 50 }, (_, i) => {
+	const n = String(i + 1).padStart(2, '0');
+	return { profile_id: `f1ee7000-0000-4000-8000-0000000000${n}`, profile_name: `Fleet ${n}`, phone_id: `phone-fleet-${n}`, status: 'ready', tiktok_username: `fleet.${n}` };
+});
 
 function log(line) {
 	process.stdout.write(`[bench] ${line}\n`);
@@ -125,7 +132,7 @@ async function main() {
 	const planning = PARTS.includes('6') ? planningPart() : undefined;
 	if (PARTS.every((part) => part === '6')) return finish({ date: new Date().toISOString(), machine, planning });
 	const tarball = packPackage(path.join(os.tmpdir(), `farm-bench-pack-${process.pid}`));
-	const limited = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: WINDOW, callbackDelayMs: 3_600_000 }).start();
+	const limited = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: WINDOW, callbackDelayMs: 3_600_000, profiles: [...DEFAULT_PROFILES, ...FLEET] }).start();
 	const open = await createFarmSandbox({ apiKeys: [API_KEY], rateLimit: { limit: 0 }, callbackDelayMs: 3_600_000 }).start();
 	let n8n = await N8nInstance.create({ major: 2, tarball });
 	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
@@ -145,6 +152,8 @@ async function main() {
 			httpRequestWorkflow('benchHttpRetry1I', 100, limited.url, {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }),
 			httpRequestWorkflow('benchHttpBatch1I', 100, limited.url, { batching: { batch: { batchSize: 1, batchInterval: SPACING_MS } } }),
 			ourWorkflow('benchOurs1000Itm', 1000, 'benchOpenFarmCrd', { requestsPerMinute: 0 }),
+			fleetWorkflow('benchFleet100Itm', FLEET_POSTS),
+			fleetWorkflow('benchFleetNoDup1', FLEET_POSTS, { duplicateWindowHours: 0 }),
 			httpRequestWorkflow('benchHttp1000Itm', 1000, open.url),
 		]);
 
@@ -173,6 +182,17 @@ async function main() {
 			results.pacing.push({ count, ceilingMs: ceilingMs(count), window, even });
 		}
 		log(JSON.stringify(results.pacing, null, 1));
+		}
+
+		if (PARTS.includes('7')) {
+			log('7. Post Across Profiles: 100 planned posts over 50 profiles against 30 requests per 6 s');
+			const fleetRun = async (workflowId) => {
+				// As in part 4: the window empties of earlier requests first.
+				await new Promise((resolve) => setTimeout(resolve, WINDOW.windowMs * 1.1));
+				return fleetSending(await measure(n8n, limited, workflowId), limited);
+			};
+			results.fleetSending = { defaults: await fleetRun('benchFleet100Itm'), duplicateWindowOff: await fleetRun('benchFleetNoDup1') };
+			log(JSON.stringify(results.fleetSending, null, 1));
 		}
 
 		if (PARTS.includes('2')) {
@@ -311,6 +331,40 @@ function planningPart() {
 	part.ratio = part.planner.medianMs / part.baseline.medianMs;
 	log(JSON.stringify(part, null, 1));
 	return part;
+}
+
+// Part 7: Post Across Profiles (issue #18) posting 100 items over a pool of 50 profiles at 2 a day
+// (the planner's defaults otherwise), paced like part 1. Measured at the farm: from the first post
+// it received to the last, against the ceiling of 100 requests under the window. Guards and the
+// planner work as in production; only the media preflight is off (the media URLs are not served).
+// Run twice: with the defaults, and with Duplicate Window 0, which leaves out the duplicate guard's
+// claim across processes (crossProcessClaim.ts: one settle wait per post, in series).
+function fleetWorkflow(id, count, extraOptions = {}) {
+	const pool = FLEET.map((profile) => profile.profile_id).join('\n');
+	const fields = { ...postFields, operation: 'postAcrossProfiles', profileIds: pool };
+	delete fields.profileId; // the planner chooses it
+	const options = { ...PACE, postRef: '={{ "bench-fleet-" + $json.n }}', preflight: false, ...extraOptions };
+	return wf.batchPostWorkflow(id, count, { ...fields, options }, wf.CREDENTIAL_ID);
+}
+
+function fleetSending(run, farm) {
+	const received = farm.state.posts.map((post) => Date.parse(post.received_at));
+	const perProfile = new Map();
+	for (const post of farm.state.posts) perProfile.set(post.body.profile_id, (perProfile.get(post.body.profile_id) ?? 0) + 1);
+	const spanMs = received.length ? Math.max(...received) - Math.min(...received) : null;
+	const ceiling = ceilingMs(FLEET_POSTS);
+	return {
+		profiles: FLEET.length,
+		posts: FLEET_POSTS,
+		ceilingMs: ceiling,
+		firstToLastMs: spanMs,
+		ratio: spanMs === null ? null : spanMs / ceiling,
+		refused429: run.requests - run.posted - farm.state.rejected.length,
+		profilesUsed: perProfile.size,
+		mostPerProfile: Math.max(0, ...perProfile.values()),
+		scheduled: farm.state.posts.filter((post) => Number.isInteger(post.body.execute_at)).length,
+		run,
+	};
 }
 
 // Part 5: the same 100 MB MP4, downloaded by an HTTP Request node (File) and uploaded to the same
@@ -524,6 +578,13 @@ function summarise(r) {
 	for (const p of r.pacing ?? []) {
 		const status = (m) => `${s(m.nodeMs)} (${m.posted} posted, ${m.requests - m.posted} refused with 429)`;
 		log(`  ${p.count} posts, ceiling ${s(p.ceilingMs)}: per window ${status(p.window)}; evenly ${status(p.even)}`);
+	}
+	if (r.fleetSending) {
+		const { defaults } = r.fleetSending;
+		log(`  Post Across Profiles, ${defaults.posts} posts over ${defaults.profiles} profiles at ${WINDOW.limit} per ${WINDOW.windowMs / 1000} s (ceiling ${s(defaults.ceilingMs)}), first to last post:`);
+		for (const [label, f] of [['defaults', defaults], ['Duplicate Window 0', r.fleetSending.duplicateWindowOff]]) {
+			log(`    ${label}: ${s(f.firstToLastMs)}, ratio ${f.ratio.toFixed(2)}; node time ${s(f.run.nodeMs)}; ${f.run.posted} posted (${f.scheduled} with execute_at) on ${f.profilesUsed} profiles, at most ${f.mostPerProfile} each; ${f.run.duplicates} duplicates; ${f.refused429} refused with 429; ${f.run.failedItems} failed`);
+		}
 	}
 	const u = r.unlimited;
 	if (u) {

@@ -43,12 +43,17 @@ export class Editor {
 	choose(name: string, label: string): Promise<void>;
 	optionLabels(name: string): Promise<string[]>;
 	toggle(name: string): Promise<void>;
+	isOn(name: string): Promise<boolean>;
 	notices(): Promise<string[]>;
 	executeStep(): Promise<void>;
 	output(): Locator;
 	outputText(): Promise<string>;
 	outputContaining(...texts: string[]): Promise<string>;
 	showOutputAsJson(): Promise<void>;
+	showOutputAsTable(): Promise<void>;
+	outputTable(count: number): Promise<{ headers: string[]; rows: string[][] }>;
+	widenOutput(): Promise<void>;
+	scrollOutputRight(): Promise<void>;
 	errorPanel(): Promise<{ message: string; description: string; itemIndex: number | null }>;
 	webhookUrls(): Promise<{ productionUrl: string; testUrl: string; show(which: 'test' | 'production'): Promise<void> }>;
 

@@ -198,6 +198,13 @@ class Editor {
 		await this.param(name).locator('.el-switch, [role=switch]').first().click();
 	}
 
+	/** Whether a boolean parameter's switch shows "on". */
+	async isOn(name) {
+		const control = this.param(name).locator('.el-switch, [role=switch]').first();
+		const [checked, className] = await Promise.all([control.getAttribute('aria-checked'), control.getAttribute('class')]);
+		return checked === 'true' || /\bis-checked\b/.test(className ?? '');
+	}
+
 	/** The notices (yellow boxes) the panel shows now. */
 	async notices() {
 		return (await this.ndv().locator('[data-test-id=node-parameters] .notice:visible').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
@@ -230,6 +237,69 @@ class Editor {
 
 	async showOutputAsJson() {
 		await this.output().locator('[data-test-id=radio-button-json]').click();
+	}
+
+	async showOutputAsTable() {
+		await this.output().locator('[data-test-id=radio-button-table]').click();
+		await this.output().locator('[data-test-id=ndv-data-container] table').first().waitFor();
+	}
+
+	/**
+	 * The output's table view as the user reads it: the column headers and each row's cells, all
+	 * `count` items on one page (n8n shows 10 a page; its page size selector is set to fit them).
+	 */
+	async outputTable(count) {
+		const pagination = this.output().locator('[data-test-id=ndv-data-pagination]');
+		if (count > 10 && (await pagination.isVisible())) {
+			await pagination.locator('.el-select, input').first().click();
+			const size = [25, 50, 100].find((n) => n >= count) ?? 'All';
+			await this.page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${size}\\s*$`) }).first().click();
+		}
+		const table = this.output().locator('[data-test-id=ndv-data-container] table').first();
+		const rows = table.locator(':scope > tbody > tr');
+		const deadline = Date.now() + 30_000;
+		while ((await rows.count()) !== count) {
+			if (Date.now() > deadline) throw new Error(`the table view shows ${await rows.count()} rows, not ${count}`);
+			await this.page.waitForTimeout(100);
+		}
+		const clean = (texts) => texts.map((text) => text.replace(/\s+/g, ' ').trim());
+		const headers = clean(await table.locator(':scope > thead > tr > th').allInnerTexts());
+		const cells = [];
+		for (const row of await rows.all()) cells.push(clean(await row.locator(':scope > td').allInnerTexts()));
+		return { headers, rows: cells };
+	}
+
+	/**
+	 * Drags the panel's middle (the parameters) to the left, as a user does to give the output more
+	 * room (n8n 2.x; 1.x's panel does not follow this mouse drag).
+	 */
+	async widenOutput() {
+		const handle = await this.ndv().locator('[data-test-id=panel-drag-button]').first().boundingBox();
+		const before = (await this.output().boundingBox()).width;
+		// Released over the input panel: a release outside the panel may close it.
+		const input = await this.ndv().locator('[data-test-id=ndv-input-panel]').boundingBox();
+		const y = handle.y + handle.height / 2;
+		await this.page.mouse.move(handle.x + handle.width / 2, y);
+		await this.page.mouse.down();
+		await this.page.mouse.move(input.x + 10, y, { steps: 20 });
+		await this.page.mouse.up();
+		const deadline = Date.now() + 5_000;
+		while ((await this.output().boundingBox()).width <= before) {
+			if (Date.now() > deadline) throw new Error(`dragging the panel left did not widen the output (${before} px)`);
+			await this.page.waitForTimeout(100);
+		}
+	}
+
+	/** Scrolls the output's table view to its last columns, with the wheel over it. */
+	async scrollOutputRight() {
+		const scroller = this.output().locator('[data-test-id=ndv-data-container] table').first().locator('xpath=..');
+		await scroller.hover();
+		const deadline = Date.now() + 10_000;
+		while (await scroller.evaluate((element) => element.scrollLeft < element.scrollWidth - element.clientWidth - 1)) {
+			if (Date.now() > deadline) throw new Error('the output table does not scroll to its last column');
+			await this.page.mouse.wheel(2_000, 0);
+			await this.page.waitForTimeout(100);
+		}
 	}
 
 	/**

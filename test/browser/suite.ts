@@ -22,6 +22,8 @@ const API_KEY = 'sk-browser-4f2a9c';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!;
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const EXAMPLE_CREDENTIAL = 'farmPlaygrndCrd1';
+const FLEET_EXAMPLE = 'farmExampleFleet1';
+const POOL = DEFAULT_PROFILES.filter((p) => p.status === 'ready').map((p) => p.profile_id);
 
 const notice = (name: string) => postFields.find((field) => field.name === name)!.displayName;
 const APP_DESCRIPTION = new FarmProfileTrigger().description.description;
@@ -143,7 +145,7 @@ export function browserSuite(major: 1 | 2) {
 	});
 
 	describe('a new workflow, built as a user does', () => {
-		it('the node creator finds one Farm Profile entry, described for the whole app, with 2 triggers and 2 actions', async () => {
+		it('the node creator finds one Farm Profile entry, described for the whole app, with 2 triggers and 3 actions', async () => {
 			await editor.newWorkflow();
 			await editor.openCreator();
 			await editor.searchCreator('Farm Profile');
@@ -153,9 +155,9 @@ export function browserSuite(major: 1 | 2) {
 			expect(await panel.innerText()).not.toContain(OLD_TRIGGER_SENTENCE);
 			expect(await editor.creatorCategory('Triggers')).toEqual({ header: 'Triggers (2)', items: ['On post published', 'On any event'] });
 			expect(await editor.creatorCategory('Actions')).toEqual({
-				header: 'Actions (2)',
+				header: 'Actions (3)',
 				// n8n adds "Custom API Call" to the Operation list, but not here.
-				items: ['Post to a farm profile', 'Post to a farm profile and wait until it is live'],
+				items: ['Post to a farm profile', 'Post to a farm profile and wait until it is live', 'Post a batch across a pool of farm profiles'],
 			});
 			await editor.shot('node-creator');
 		});
@@ -219,7 +221,7 @@ export function browserSuite(major: 1 | 2) {
 
 		it('Post and Wait for Publish hides Webhook URL and shows its own notice while Publish Live is off', async () => {
 			// n8n adds "Custom API Call" for credentials with generic authentication (see the test below).
-			expect(await editor.optionLabels('operation')).toEqual(['Post to Farm Profile', 'Post and Wait for Publish', 'Custom API Call']);
+			expect(await editor.optionLabels('operation')).toEqual(['Post to Farm Profile', 'Post and Wait for Publish', 'Post Across Profiles', 'Custom API Call']);
 			await editor.choose('operation', 'Post and Wait for Publish');
 			await editor.param('webhookUrl').waitFor({ state: 'hidden' });
 			const fields = await editor.visibleParameters();
@@ -305,6 +307,34 @@ export function browserSuite(major: 1 | 2) {
 			expect(sandbox.state.requests).toBe(1);
 			await editor.closeNdv();
 		});
+	});
+
+	it('Plan Only on the fleet example: the table view shows 12 posts planned over the pool, each with its time and reason, and nothing is posted', async () => {
+		sandbox.reset();
+		await editor.openWorkflow(FLEET_EXAMPLE);
+		await editor.openNode('Post across the pool');
+		// The example posts when run; only the switch seen on keeps this run to a plan.
+		expect(await editor.isOn('planOnly')).toBe(false);
+		await editor.toggle('planOnly');
+		expect(await editor.isOn('planOnly')).toBe(true);
+		await editor.executeStep();
+		await editor.showOutputAsTable();
+		const { headers, rows } = await editor.outputTable(12);
+		expect(headers).toEqual(expect.arrayContaining(['profile_id', 'scheduled_at', 'reason']));
+		const column = (name: string) => rows.map((row) => row[headers.indexOf(name)]);
+		expect(column('planned')).toEqual(Array(12).fill('true'));
+		// 12 posts at 2 a day over 5 profiles: every profile of the pool gets some.
+		expect(new Set(column('profile_id'))).toEqual(new Set(POOL));
+		for (const at of column('scheduled_at')) expect(Date.parse(at)).toBeGreaterThan(Date.now());
+		for (const reason of column('reason')) expect(reason).not.toBe('');
+		expect(sandbox.state.posts).toHaveLength(0);
+		expect(sandbox.state.requests).toBe(0);
+		// The plan's columns come last: widen the output and scroll to them, as a user reviewing it does
+		// (the pictures come from 2.x; 1.x's panel does not follow the drag).
+		if (major === 2) await editor.widenOutput();
+		await editor.scrollOutputRight();
+		await editor.shot('plan-only', editor.ndv());
+		await editor.closeNdv();
 	});
 
 	it('an example workflow opens on the canvas', async () => {
