@@ -41,11 +41,22 @@ export function withPlan(result: IDataObject, reason: string): IDataObject {
 	return { ...rest, reason, ...(notes === undefined ? {} : { notes }) };
 }
 
-/** Plan Only's output for one item: where and when it would go, and why; nothing was sent. */
+/**
+ * Plan Only's output for one item: where and when it would go, and why, first (they are what the
+ * operator reviews in the table view); then the post as it would be sent. Nothing was sent.
+ */
 export function planResult(post: PreparedPost, media: IDataObject, reason: string): IDataObject {
 	const live = post.body.is_live ? 'publish it on TikTok' : 'save it as a draft';
-	return withPlan(
-		{ planned: true, ...describePost(post, media), status: `Planned only, nothing sent: ${post.body.profile_id} would ${live} at ${post.scheduledAt}. Turn off Plan Only to post.` },
+	const { profile_id, scheduled_at, execute_at, post_ref, notes, ...rest } = describePost(post, media);
+	return {
+		planned: true,
+		profile_id,
+		scheduled_at,
 		reason,
-	);
+		...(post_ref === undefined ? {} : { post_ref }),
+		...rest,
+		status: `Planned only, nothing sent: ${post.body.profile_id} would ${live} at ${post.scheduledAt}. Turn off Plan Only to post.`,
+		execute_at,
+		...(notes === undefined ? {} : { notes }),
+	};
 }
