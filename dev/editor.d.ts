@@ -53,7 +53,6 @@ export class Editor {
 	showOutputAsTable(): Promise<void>;
 	outputTable(count: number): Promise<{ headers: string[]; rows: string[][] }>;
 	widenOutput(): Promise<void>;
-	scrollOutputRight(): Promise<void>;
 	errorPanel(): Promise<{ message: string; description: string; itemIndex: number | null }>;
 	webhookUrls(): Promise<{ productionUrl: string; testUrl: string; show(which: 'test' | 'production'): Promise<void> }>;
 

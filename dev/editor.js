@@ -290,18 +290,6 @@ class Editor {
 		}
 	}
 
-	/** Scrolls the output's table view to its last columns, with the wheel over it. */
-	async scrollOutputRight() {
-		const scroller = this.output().locator('[data-test-id=ndv-data-container] table').first().locator('xpath=..');
-		await scroller.hover();
-		const deadline = Date.now() + 10_000;
-		while (await scroller.evaluate((element) => element.scrollLeft < element.scrollWidth - element.clientWidth - 1)) {
-			if (Date.now() > deadline) throw new Error('the output table does not scroll to its last column');
-			await this.page.mouse.wheel(2_000, 0);
-			await this.page.waitForTimeout(100);
-		}
-	}
-
 	/**
 	 * Waits for the error the output panel shows after a failed run, and reads it as the user sees
 	 * it: message, description, and the item index n8n lists under "Other info" (null when the error

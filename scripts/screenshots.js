@@ -11,7 +11,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'docs', 'screenshots');
-const PICTURES = ['node-creator', 'trigger', 'post-panel', 'credential', 'error', 'example-workflow', 'plan-only'];
+const PICTURES = ['node-creator', 'trigger', 'post-panel', 'credential', 'error', 'example-workflow', 'profile-panel', 'plan-only'];
 
 const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-screenshots-'));
 try {

@@ -145,7 +145,7 @@ export function browserSuite(major: 1 | 2) {
 	});
 
 	describe('a new workflow, built as a user does', () => {
-		it('the node creator finds one Farm Profile entry, described for the whole app, with 2 triggers and 3 actions', async () => {
+		it('the node creator finds one Farm Profile entry, described for the whole app, with 2 triggers and 4 actions', async () => {
 			await editor.newWorkflow();
 			await editor.openCreator();
 			await editor.searchCreator('Farm Profile');
@@ -155,9 +155,9 @@ export function browserSuite(major: 1 | 2) {
 			expect(await panel.innerText()).not.toContain(OLD_TRIGGER_SENTENCE);
 			expect(await editor.creatorCategory('Triggers')).toEqual({ header: 'Triggers (2)', items: ['On post published', 'On any event'] });
 			expect(await editor.creatorCategory('Actions')).toEqual({
-				header: 'Actions (3)',
+				header: 'Actions (4)',
 				// n8n adds "Custom API Call" to the Operation list, but not here.
-				items: ['Post to a farm profile', 'Post to a farm profile and wait until it is live', 'Post a batch across a pool of farm profiles'],
+				items: ['Post to a farm profile', 'Post to a farm profile and wait until it is live', 'Post a batch across a pool of farm profiles', 'Update a farm profile'],
 			});
 			await editor.shot('node-creator');
 		});
@@ -232,6 +232,18 @@ export function browserSuite(major: 1 | 2) {
 			await editor.ndv().getByText(notice('waitDraftNotice')).waitFor({ state: 'hidden' });
 			await editor.choose('operation', 'Post to Farm Profile');
 			await editor.param('webhookUrl').waitFor();
+		});
+
+		it('Profile → Update shows its own fields: Profile ID, Bio, the picture from a URL', async () => {
+			await editor.choose('resource', 'Profile');
+			await editor.param('bio').waitFor();
+			const fields = await editor.visibleParameters();
+			expect(fields).toEqual(expect.arrayContaining(['resource', 'operation', 'profileId', 'bio', 'mediaSource', 'pictureUrl']));
+			for (const postOnly of ['mediaType', 'mediaUrl', 'soundId', 'title', 'webhookUrl', 'isLive']) expect(fields).not.toContain(postOnly);
+			expect(await editor.optionLabels('operation')).toEqual(expect.arrayContaining(['Update']));
+			await editor.shot('profile-panel', editor.ndv());
+			await editor.choose('resource', 'Post');
+			await editor.param('mediaType').waitFor();
 		});
 
 		it('a new credential fails its test with a wrong key and passes with the right one', async () => {
@@ -329,10 +341,9 @@ export function browserSuite(major: 1 | 2) {
 		for (const reason of column('reason')) expect(reason).not.toBe('');
 		expect(sandbox.state.posts).toHaveLength(0);
 		expect(sandbox.state.requests).toBe(0);
-		// The plan's columns come last: widen the output and scroll to them, as a user reviewing it does
-		// (the pictures come from 2.x; 1.x's panel does not follow the drag).
+		// The plan's columns come first: widen the output, as a user reviewing it does (the pictures come
+		// from 2.x; 1.x's panel does not follow the drag).
 		if (major === 2) await editor.widenOutput();
-		await editor.scrollOutputRight();
 		await editor.shot('plan-only', editor.ndv());
 		await editor.closeNdv();
 	});
