@@ -9,6 +9,7 @@ import { checkUuid } from '../posting/checks';
 import { optionReader } from '../posting/input';
 import { parseScheduledTime } from '../posting/scheduledTime';
 import type { PlanRules } from './planner';
+import { hoursLengthMs, isTimeZone } from './postingHours';
 
 export interface PlanInput {
 	/** The profiles of the pool, each once, in the order given. */
@@ -50,7 +51,7 @@ export function readPlanInput(ctx: IExecuteFunctions, itemIndex: number, workflo
 	}
 	// A slot moves up to twice the offset past the rule that set it (planning/planner.ts): it must fit in a day's hours.
 	const randomOffsetMinutes = option<number>('randomOffsetMinutes');
-	const hoursLong = HOUR_MINUTE.test(from) && HOUR_MINUTE.test(to) ? minutesOfHours(from, to) : Infinity;
+	const hoursLong = HOUR_MINUTE.test(from) && HOUR_MINUTE.test(to) ? hoursLengthMs({ from, to }) / 60_000 : Infinity;
 	if (!(randomOffsetMinutes >= 0) || 2 * randomOffsetMinutes >= hoursLong) {
 		note('randomOffsetMinutes', { problem: `is ${randomOffsetMinutes}`, fix: `set 0 or more and less than half of Posting Hours (${hoursLong} min), e.g. 15` });
 	}
@@ -107,19 +108,4 @@ export function readPool(value: unknown): { profiles: string[]; repeated: string
 		else repeated.add(known);
 	}
 	return { profiles: [...seen.values()], repeated: [...repeated] };
-}
-
-/** How long the daily Posting Hours last, in minutes: overnight when To is earlier, all day when equal. */
-function minutesOfHours(from: string, to: string): number {
-	const minutes = (hhmm: string) => Number(hhmm.split(':')[0]) * 60 + Number(hhmm.split(':')[1]);
-	return (minutes(to) - minutes(from) + 1440) % 1440 || 1440;
-}
-
-function isTimeZone(name: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: name });
-		return true;
-	} catch {
-		return false;
-	}
 }

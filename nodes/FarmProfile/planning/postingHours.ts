@@ -57,6 +57,16 @@ export function hoursCalendar(hours: PostingHours, timezone: string, span: { fro
 	};
 }
 
+/** How long the daily Posting Hours last: overnight when To is earlier than From, all day when equal. */
+export function hoursLengthMs(hours: PostingHours): number {
+	return (msOfDay(hours.to) - msOfDay(hours.from) + DAY_MS) % DAY_MS || DAY_MS;
+}
+
+/** Whether the planner can place times in this zone. */
+export function isTimeZone(name: string): boolean {
+	return IANAZone.isValidZone(name);
+}
+
 function msOfDay(text: string): number {
 	const [hours, minutes] = text.split(':').map(Number);
 	return (hours * 60 + minutes) * 60_000;
