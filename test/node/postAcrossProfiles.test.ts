@@ -179,7 +179,7 @@ describe('Post Across Profiles', () => {
 		expect(farm.state.posts.map((p) => p.body.profile_id)).toEqual([READY[0]]);
 	});
 
-	it('under Retry On Fail, the items already posted are neither planned again nor sent again', async () => {
+	it('under Retry On Fail, the items already posted are not sent again', async () => {
 		// Item 2's media is missing: the preflight refuses it on every try.
 		const result = await across([0, 1, 99], { preflight: true }, { nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } });
 		expect(result.error?.message).toMatch(/^Media URL answers HTTP 404 /);
