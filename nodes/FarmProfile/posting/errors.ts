@@ -44,6 +44,11 @@ export class FarmApiError extends NodeApiError {
 	}
 }
 
+/** A delivery (media or a profile picture) that failed before anything was sent: its field issues, or the storage's failure. */
+export function deliveryError(node: INode, failed: { issues: FieldIssue[] } | { failure: ApiFailure }, itemIndex: number, before?: string): NodeOperationError | FarmApiError {
+	return 'issues' in failed ? invalidFieldsError(node, failed.issues, itemIndex, before) : apiFailureError(node, failed.failure, itemIndex);
+}
+
 export function apiFailureError(node: INode, failure: ApiFailure, itemIndex: number): FarmApiError {
 	return new FarmApiError(node, failure, itemIndex);
 }

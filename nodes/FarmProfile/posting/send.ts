@@ -8,8 +8,7 @@ import { callbackSecrets } from '../../shared/secrets';
 import { CREATE_POST, describeMissingTaskId, type ApiFailure } from '../transport/failures';
 import type { FarmApiOutcome } from '../transport/request';
 import type { PreparedPost } from './body';
-import { apiFailureError, invalidFieldsError } from './errors';
-import type { Delivery } from './media';
+import { apiFailureError, deliveryError } from './errors';
 import type { ItemPost } from './prepare';
 import type { PostReservation } from './reserve';
 import { postResult } from './result';
@@ -20,7 +19,7 @@ export async function sendReserved(run: PostingRun, item: ItemPost, post: Prepar
 	let sent = false;
 	try {
 		const delivery = await item.media.deliver(post);
-		if (!delivery.ok) throw deliveryError(run, item, delivery);
+		if (!delivery.ok) throw deliveryError(run.ctx.getNode(), delivery, item.itemIndex);
 		const body = { ...post.body, media_url: delivery.url };
 		sent = true;
 		const outcome = await run.api.send({
@@ -46,11 +45,6 @@ export async function sendReserved(run: PostingRun, item: ItemPost, post: Prepar
 		if (sent) reservation.keepUncertain();
 		else await reservation.release();
 	}
-}
-
-function deliveryError(run: PostingRun, item: ItemPost, delivery: Exclude<Delivery, { ok: true }>) {
-	const node = run.ctx.getNode();
-	return 'issues' in delivery ? invalidFieldsError(node, delivery.issues, item.itemIndex) : apiFailureError(node, delivery.failure, item.itemIndex);
 }
 
 function taskIdOf(outcome: FarmApiOutcome): { ok: true; id: string } | { ok: false; failure: ApiFailure } {

@@ -4,7 +4,7 @@
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiFailureError, invalidFieldsError } from '../posting/errors';
+import { apiFailureError, deliveryError, invalidFieldsError } from '../posting/errors';
 import type { FarmRun } from '../posting/run';
 import { describeUnexpectedAnswer, UPDATE_PROFILE } from '../transport/failures';
 import { prepareProfileUpdate } from './body';
@@ -22,9 +22,7 @@ export async function updateProfile(run: FarmRun, itemIndex: number): Promise<ID
 	const { profileId, bio, picture } = checked.update;
 
 	const delivered = picture ? await deliverPicture(run, itemIndex, picture, { profileId, timeout: input.timeout }) : undefined;
-	if (delivered && !delivered.ok) {
-		throw 'issues' in delivered ? invalidFieldsError(node, delivered.issues, itemIndex, BEFORE) : apiFailureError(node, delivered.failure, itemIndex);
-	}
+	if (delivered && !delivered.ok) throw deliveryError(node, delivered, itemIndex, BEFORE);
 	const outcome = await run.api.send({
 		method: 'PATCH',
 		path: `/v1/farm-profiles/${encodeURIComponent(profileId)}`,
