@@ -47,9 +47,20 @@ const GUARD_WAIT_ID = 'b7e0c1d2-0000-4000-8000-0000000000a4';
 const GUARD_HOLD_S = 2;
 // How the duplicate guard (or, behind it, the cadence guard) words a refusal.
 const GUARD_REFUSAL = /posted to this profile|was sent to this profile|would exceed \d+ posts? in 24 hours/;
+const FLEET_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a5';
+const FLEET_WAIT_ID = 'b7e0c1d2-0000-4000-8000-0000000000a6';
+const TWIN_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a7';
+const TWIN_WAIT_ID = 'b7e0c1d2-0000-4000-8000-0000000000a8';
 const BATCH_WF = 'queueBatch100Pst';
 const WAIT_WF = 'queuePostAndWait';
 const GUARD_WF = 'queueGuardFive01';
+const FLEET_WF = 'queueFleetAcross';
+const TWIN_WF = 'queueFleetTwin01';
+/** Post Across Profiles' rules here: the defaults (2 a day, 120 min apart), all day long. */
+const FLEET_RULES = { max: 2, gapMs: 120 * 60_000 };
+const FLEET_ITEMS = 10;
+// The refusal of an item whose every profile another worker's run is posting to.
+const CONTENDED = /Profile IDs are all being posted to by another run of this node on another n8n worker/;
 
 // Fresh ready profiles, one per guard round, so that rounds do not see each other's posts.
 const ROUND_PROFILES = [1, 2, 3, 4].map((n) => ({
@@ -60,9 +71,21 @@ const ROUND_PROFILES = [1, 2, 3, 4].map((n) => ({
 	tiktok_username: `round.${n}`,
 }));
 
-function farmNode(parameters: Record<string, unknown>, x = 240) {
+// Fresh ready pools of five, one per fleet round, so that rounds do not see each other's posts.
+const FLEET_POOLS = Array.from({ length: 8 }, (_, pool) =>
+	Array.from({ length: 5 }, (_, n) => ({
+		profile_id: `9a8b7c6d-5e4f-4a3b-8c2d-0000000${String(pool).padStart(2, '0')}${n}00`,
+		profile_name: `Fleet ${pool}.${n}`,
+		phone_id: `phone-fleet-${pool}-${n}`,
+		status: 'ready',
+		tiktok_username: `fleet.${pool}.${n}`,
+	})),
+);
+
+function farmNode(parameters: Record<string, unknown>, x = 240, extra: Record<string, unknown> = {}) {
 	return wf.node('Farm Profile', 'n8n-nodes-farm-profile.farmProfile', 1, x, { operation: 'post', ...parameters }, {
 		credentials: { farmProfileApi: { id: wf.CREDENTIAL_ID, name: 'Farm Profile API (sandbox)' } },
+		...extra,
 	});
 }
 
@@ -129,6 +152,51 @@ function guardWorkflow() {
 	return workflow(GUARD_WF, [webhookNode(GUARD_HOOK), hold, farm], ['Start Webhook', 'Hold', 'Farm Profile']);
 }
 
+/**
+ * Webhook → Wait 2 s (so that two calls' executions overlap) → Split Out body.items → Post Across
+ * Profiles over the pool each item names, at the default rules all day long; an item that cannot be
+ * placed becomes an error item (Continue On Fail), so every item's fate is in the output.
+ */
+function fleetWorkflow(id: string, hook: string, waitId: string) {
+	const hold = wf.node('Hold', 'n8n-nodes-base.wait', 1.1, 120, { resume: 'timeInterval', amount: GUARD_HOLD_S, unit: 'seconds' }, { webhookId: waitId });
+	const split = wf.node('Split Items', 'n8n-nodes-base.splitOut', 1, 240, { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} });
+	const farm = farmNode(
+		{
+			operation: 'postAcrossProfiles',
+			profileIds: '={{ $json.pool }}',
+			mediaType: 'video',
+			soundId: baseFields.soundId,
+			webhookUrl: baseFields.webhookUrl,
+			isLive: true,
+			mediaUrl: '={{ "https://cdn.example.com/fleet/" + $json.run + "/clip-" + $json.n + ".mp4" }}',
+			title: '={{ "Fleet clip " + $json.n }}',
+			options: { ...PACE, preflight: false, postRef: '={{ $json.run + "-" + $json.n }}', postingHoursFrom: '00:00', postingHoursTo: '00:00' },
+		},
+		360,
+		{ onError: 'continueRegularOutput' },
+	);
+	return workflow(id, [webhookNode(hook), hold, split, farm], ['Start Webhook', 'Hold', 'Split Items', 'Farm Profile']);
+}
+
+/** Every profile: at most `max` posts in any 24 h, each `gapMs` after the one before; what breaks it. */
+function cadenceBreaks(posts: Array<{ body: Record<string, unknown> }>, { max, gapMs }: typeof FLEET_RULES): string[] {
+	const byProfile = new Map<string, number[]>();
+	for (const { body } of posts) {
+		if (typeof body.execute_at !== 'number') throw new Error(`a post without execute_at: ${JSON.stringify(body)}`);
+		byProfile.set(String(body.profile_id), [...(byProfile.get(String(body.profile_id)) ?? []), body.execute_at]);
+	}
+	const breaks: string[] = [];
+	for (const [profile, slots] of byProfile) {
+		slots.sort((a, b) => a - b);
+		slots.forEach((slot, i) => {
+			const inDay = slots.filter((other) => other >= slot && other < slot + 86_400_000).length;
+			if (inDay > max) breaks.push(`${profile.slice(-6)}: ${inDay} in 24 h`);
+			if (i > 0 && slot - slots[i - 1] < gapMs) breaks.push(`${profile.slice(-6)}: ${Math.round((slot - slots[i - 1]) / 60_000)} min apart`);
+		});
+	}
+	return breaks;
+}
+
 async function post(url: string, body: unknown) {
 	const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 	await response.arrayBuffer();
@@ -143,7 +211,7 @@ function queueModeSuite(major: 1 | 2) {
 	beforeAll(async () => {
 		farm = await createFarmSandbox({
 			apiKeys: [API_KEY],
-			profiles: [...DEFAULT_PROFILES, ...ROUND_PROFILES],
+			profiles: [...DEFAULT_PROFILES, ...ROUND_PROFILES, ...FLEET_POOLS.flat()],
 			rateLimit: WINDOW,
 			// Retry-After on every 429, so the test shows whether the pacers honour it.
 			retryAfter: true,
@@ -158,10 +226,16 @@ function queueModeSuite(major: 1 | 2) {
 			rmSync(packDir, { recursive: true, force: true });
 		}
 		await cluster.importCredentials([wf.credential({ baseUrl: farm.url, apiKey: API_KEY })]);
-		await cluster.importWorkflows([batchWorkflow(), waitWorkflow(`${farm.url}/_sandbox/records`, `${farm.url}/_media/morning-routine.mp4`), guardWorkflow()]);
-		for (const id of [BATCH_WF, WAIT_WF, GUARD_WF]) await cluster.activate(id);
+		await cluster.importWorkflows([
+			batchWorkflow(),
+			waitWorkflow(`${farm.url}/_sandbox/records`, `${farm.url}/_media/morning-routine.mp4`),
+			guardWorkflow(),
+			fleetWorkflow(FLEET_WF, FLEET_HOOK, FLEET_WAIT_ID),
+			fleetWorkflow(TWIN_WF, TWIN_HOOK, TWIN_WAIT_ID),
+		]);
+		for (const id of [BATCH_WF, WAIT_WF, GUARD_WF, FLEET_WF, TWIN_WF]) await cluster.activate(id);
 		await cluster.start();
-		for (const hook of [BATCH_HOOK, WAIT_HOOK, GUARD_HOOK]) await cluster.waitForWebhook(`${cluster.baseUrl}/webhook/${hook}`);
+		for (const hook of [BATCH_HOOK, WAIT_HOOK, GUARD_HOOK, FLEET_HOOK, TWIN_HOOK]) await cluster.waitForWebhook(`${cluster.baseUrl}/webhook/${hook}`);
 		report(`n8n ${cluster.host.version} on Node ${cluster.host.nodeVersion}: Redis, Postgres 15, main + 2 workers (concurrency 5) up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	});
 
@@ -302,6 +376,84 @@ function queueModeSuite(major: 1 | 2) {
 			expect(r.sent + r.refusals.length).toBe(5);
 			expect(r.sent).toBeGreaterThanOrEqual(1);
 			expect(r.sent).toBeLessThanOrEqual(MAX_SENT_OF_FIVE_IDENTICAL);
+		}
+	});
+
+	/**
+	 * Two batches of FLEET_ITEMS started at once on one fresh pool, through `hooks` (one workflow
+	 * twice, or two workflows), repeated with a fresh pool until the two executions ran on different
+	 * workers at the same time. Returns what each execution did and what the farm received.
+	 */
+	async function overlappingBatches(hooks: [string, string], workflows: [string, string]) {
+		const rounds = [];
+		for (let round = 0; round < 4; round++) {
+			farm.reset();
+			const pools = hooks[0] === hooks[1] ? FLEET_POOLS.slice(0, 4) : FLEET_POOLS.slice(4);
+			const pool = pools[round].map((p) => p.profile_id);
+			const before = new Map<string, Set<string>>();
+			for (const id of new Set(workflows)) before.set(id, new Set((await cluster.executions(id)).map((e: { id: string }) => e.id)));
+			const calls = hooks.map((hook, call) =>
+				post(`${cluster.baseUrl}/webhook/${hook}`, {
+					items: Array.from({ length: FLEET_ITEMS }, (_, n) => ({ run: `fleet-${major}-${round}-${call}-${workflows[call]}`, n, pool: pool.join(',') })),
+				}),
+			);
+			expect(await Promise.all(calls)).toEqual([200, 200]);
+			const executions: Array<{ id: string; startedAt: number; stoppedAt: number; status: string }> = [];
+			for (const id of new Set(workflows)) {
+				const all = await cluster.waitForExecutions(id, before.get(id)!.size + workflows.filter((w) => w === id).length, { timeoutMs: 180_000 });
+				executions.push(...all.filter((e: { id: string }) => !before.get(id)!.has(e.id)));
+			}
+			const runs = [];
+			for (const execution of executions) {
+				const data = await cluster.executionData(execution.id);
+				const items: Array<{ json: Record<string, unknown> }> = data?.resultData?.runData?.['Farm Profile']?.[0]?.data?.main?.[0] ?? [];
+				runs.push({
+					worker: cluster.workerRuns(execution.id).map((r: { worker: string }) => r.worker).join('+'),
+					status: execution.status,
+					posted: items.filter((i) => typeof i.json.task_id === 'string').length,
+					contended: items.filter((i) => CONTENDED.test(String(i.json.error ?? ''))).length,
+					otherErrors: items.filter((i) => i.json.error !== undefined && !CONTENDED.test(String(i.json.error))).map((i) => String(i.json.error)),
+					leftOut: new Set(items.flatMap((i) => ((i.json.notes as string[]) ?? []).filter((note) => note.includes('was left out')))).size,
+				});
+			}
+			const overlapped = Math.max(...executions.map((e) => e.startedAt)) < Math.min(...executions.map((e) => e.stoppedAt));
+			rounds.push({ runs, overlapped, posts: farm.state.posts.filter((p) => pool.includes(String(p.body.profile_id))) });
+			if (overlapped && new Set(runs.map((r) => r.worker)).size > 1) break;
+		}
+		return rounds;
+	}
+
+	const describeRounds = (rounds: Awaited<ReturnType<typeof overlappingBatches>>) =>
+		rounds
+			.map(
+				(r) =>
+					`[${r.runs.map((run) => `${run.worker}: ${run.posted} posted, ${run.contended} refused (pool taken), ${run.leftOut} profiles left out`).join('; ')}; ` +
+					`overlapped: ${r.overlapped}; ${r.posts.length} posts on 5 profiles, cadence breaks: ${cadenceBreaks(r.posts, FLEET_RULES).length}${cadenceBreaks(r.posts, FLEET_RULES).length ? ` (${cadenceBreaks(r.posts, FLEET_RULES).slice(0, 3).join(', ')})` : ''}]`,
+			)
+			.join(' ');
+
+	it('Post Across Profiles: two overlapping batches of one workflow on one pool, on both workers: no profile over 2 a day, no gap under 120 min', async () => {
+		const rounds = await overlappingBatches([FLEET_HOOK, FLEET_HOOK], [FLEET_WF, FLEET_WF]);
+		report(`Post Across Profiles, one workflow, two overlapping batches of ${FLEET_ITEMS}: ${describeRounds(rounds)}`);
+		expect(rounds.some((r) => r.overlapped && new Set(r.runs.map((run) => run.worker)).size > 1)).toBe(true);
+		for (const round of rounds) {
+			expect(cadenceBreaks(round.posts, FLEET_RULES)).toEqual([]);
+			// Every item either went out or was refused because the other run had the whole pool.
+			for (const run of round.runs) expect(run.otherErrors).toEqual([]);
+			expect(round.runs.reduce((sum, run) => sum + run.posted + run.contended, 0)).toBe(2 * FLEET_ITEMS);
+			expect(round.posts).toHaveLength(round.runs.reduce((sum, run) => sum + run.posted, 0));
+		}
+	});
+
+	it('Post Across Profiles: two different workflows on one pool hold nothing across workers (measured); both post every item', async () => {
+		const rounds = await overlappingBatches([FLEET_HOOK, TWIN_HOOK], [FLEET_WF, TWIN_WF]);
+		report(`Post Across Profiles, two workflows, two overlapping batches of ${FLEET_ITEMS}: ${describeRounds(rounds)}`);
+		for (const round of rounds) {
+			// Each workflow claims in its own list: neither leaves a profile out for the other.
+			expect(round.runs.map((run) => [run.posted, run.contended, run.otherErrors])).toEqual([
+				[FLEET_ITEMS, 0, []],
+				[FLEET_ITEMS, 0, []],
+			]);
 		}
 	});
 

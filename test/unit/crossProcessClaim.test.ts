@@ -147,3 +147,49 @@ describe('claimAcrossProcesses', () => {
 		expect((await claim(store, target({ windowMs: 0 }))).state).toBe('unavailable');
 	});
 });
+
+describe('claimAcrossProcesses with a chain link (Post Across Profiles)', () => {
+	const link = (seq: number, chain = 'wf-1:node-1') => ({ link: { chain, seq } });
+	const media = (n: number) => ({ media: `https://cdn.example.com/clip-${n}.mp4` });
+
+	it('lets one of two simultaneous claims of one number through and calls the other contended, though their media differ', async () => {
+		for (const claimants of [2, 4]) {
+			const { store } = n8nLikeStore(20);
+			const results = await settled(Promise.all(Array.from({ length: claimants }, (_, n) => claimAcrossProcesses(store, target({ ...media(n), ...link(1) })))));
+			expect(results.map((r) => r.state).sort()).toEqual(['claimed', ...Array(claimants - 1).fill('contended')]);
+		}
+	});
+
+	it('a number is one per profile and chain: the next number, another profile or another chain is claimed', async () => {
+		const { store } = n8nLikeStore();
+		expect((await claim(store, target({ ...media(1), ...link(1) }))).state).toBe('claimed');
+		expect((await claim(store, target({ ...media(2), ...link(1) }))).state).toBe('contended');
+		expect((await claim(store, target({ ...media(3), ...link(2) }))).state).toBe('claimed');
+		expect((await claim(store, target({ ...media(4), ...link(1), profileId: 'p2' }))).state).toBe('claimed');
+		expect((await claim(store, target({ ...media(5), ...link(1, 'wf-1:node-2') }))).state).toBe('claimed');
+	});
+
+	it('keeps the number taken when the post is released, and frees its media', async () => {
+		const { store } = n8nLikeStore();
+		const first = await claim(store, target({ ...media(1), ...link(1) }));
+		if (first.state !== 'claimed') throw new Error(`expected a claim, got ${first.state}`);
+		await settled(first.release());
+		// A post numbered 2 may already stand on number 1: whoever did not see it must not take 1 again.
+		expect((await claim(store, target({ ...media(2), ...link(1) }))).state).toBe('contended');
+		expect((await claim(store, target({ ...media(1), ...link(2) }))).state).toBe('claimed');
+	});
+
+	it('a media refusal comes first and leaves the number free for the next post', async () => {
+		const { store } = n8nLikeStore();
+		await claim(store, target({ ...media(1), ...link(1) }));
+		expect((await claim(store, target({ ...media(1), ...link(2) }))).state).toBe('taken');
+		expect((await claim(store, target({ ...media(2), ...link(2) }))).state).toBe('claimed');
+	});
+
+	it('claims the number alone when the duplicate window is off', async () => {
+		const { store, entries } = n8nLikeStore();
+		expect((await claim(store, target({ windowMs: 0, ...link(1) }))).state).toBe('claimed');
+		expect(entries()).toHaveLength(2); // the number and the marker
+		expect((await claim(store, target({ windowMs: 0, ...media(2), ...link(1) }))).state).toBe('contended');
+	});
+});

@@ -126,9 +126,44 @@ describe('PostHistory', () => {
 		// Whichever of the two executions n8n saves last, both posts are in what it saves.
 		expect(saved(storeA).map((r) => r.media)).toEqual(['from-a', 'from-b']);
 		expect(saved(storeB).map((r) => r.media)).toEqual(['from-a', 'from-b']);
-		// A reservation still waiting for the API is never saved.
+		// A reservation still waiting for the API is not saved by its hold…
 		hold(a, 'waiting');
 		expect(saved(storeA).map((r) => r.media)).not.toContain('waiting');
+		// …but goes with the next settled post, pending: a copy that outlives its execution reads it as unclear.
+		hold(a, 'next').confirm('tn');
+		expect(saved(storeA).find((r) => r.media === 'waiting')).toMatchObject({ pending: true });
+		const elsewhere = new PostHistory(team(), { farmProfilePosts: { p1: saved(storeA) } } as never, now);
+		expect(elsewhere.records('p1', now).find((r) => r.media === 'waiting')).toMatchObject({ uncertain: true, pending: undefined });
+	});
+
+	it('numbers a chain after the highest number it knows, released posts included; a withdrawn hold gives its number back', () => {
+		const history = new PostHistory(team(), {} as never, now);
+		const chained = (media: string, chain = 'wf:node') => history.hold('p1', { media, slot: now }, now, chain);
+		const first = chained('a');
+		expect(first.link).toEqual({ chain: 'wf:node', seq: 1 });
+		first.confirm('t1');
+		const second = chained('b');
+		expect(second.link?.seq).toBe(2);
+		second.release();
+		// Released: no longer a post the guards count, yet its number stays taken.
+		expect(history.records('p1', now).map((r) => r.media)).toEqual(['a']);
+		const third = chained('c');
+		expect(third.link?.seq).toBe(3);
+		third.withdraw();
+		expect(chained('d').link?.seq).toBe(3);
+		// Each chain counts its own; a post of no chain (Post) has no number.
+		expect(chained('e', 'wf:other').link?.seq).toBe(1);
+		expect(hold(history, 'f').link).toBeUndefined();
+	});
+
+	it('saves a released chain post with its number: an execution elsewhere that loads it continues after it', () => {
+		const store: Record<string, unknown> = {};
+		const history = new PostHistory(team(), store as never, now);
+		history.hold('p1', { media: 'a', slot: now }, now, 'c').confirm('t');
+		history.hold('p1', { media: 'b', slot: now }, now, 'c').release();
+		const elsewhere = new PostHistory(team(), JSON.parse(JSON.stringify(store)) as never, now);
+		expect(elsewhere.records('p1', now).map((r) => r.media)).toEqual(['a']);
+		expect(elsewhere.hold('p1', { media: 'c', slot: now }, now, 'c').link?.seq).toBe(3);
 	});
 
 	it('merges what static data kept (a restart, another worker), never dropping it', () => {

@@ -4,7 +4,9 @@
 //
 // The placement, the guards' decision and the reservation happen in one synchronous step, so an
 // overlapping execution in this process sees the slot taken; a post refused by the farm frees its
-// slot for the next item, one that may have posted (a 502) keeps it.
+// slot for the next item, one that may have posted (a 502) keeps it. Across processes each post
+// claims the next number in its profile's chain (posting/reserve.ts): a number another worker won
+// means a post this run cannot see, so that profile is left out for the rest of the run.
 
 import { randomUUID } from 'node:crypto';
 
@@ -29,57 +31,85 @@ export interface PoolRun {
 	planned: PoolHistory;
 	/** Profiles the farm refused as unknown (404) or not ready (409): left out for the rest of the run. */
 	refused: Map<string, string>;
+	/** Profiles another process posted to in this node's chain since this run read its history: left out too. */
+	contended: Set<string>;
 }
 
 export function newPoolRun(): PoolRun {
-	return { planned: {}, refused: new Map() };
+	return { planned: {}, refused: new Map(), contended: new Set() };
 }
 
 export async function postAcrossProfiles(run: PostingRun, itemIndex: number, poolRun: PoolRun): Promise<IDataObject> {
 	const read = readPlanInput(run.ctx, itemIndex, run.timezone);
 	if (!read.ok) throw invalidFieldsError(run.ctx.getNode(), read.issues, itemIndex);
-	const plan = withoutRefused(read.plan, poolRun);
 	// The fields are checked as they will be sent; the profile and time are the planner's.
-	const fields = { ...readPostInput(run.ctx, itemIndex), profileId: plan.pool[0], scheduledTime: undefined };
+	const fields = { ...readPostInput(run.ctx, itemIndex), profileId: read.plan.pool[0], scheduledTime: undefined };
 	const item = await prepareItem(run, itemIndex, fields);
 	const key = attemptKey(item, 'planned');
 	const earlier = earlierAttempt(run, item, key);
 	if (earlier) return earlier;
 
-	const now = Date.now();
-	const placement = place(run, item, plan, now, poolRun.planned);
-	const sameReference = () => item.post.postRef ?? randomUUID();
-	const post = buildPost(run, itemIndex, { ...fields, profileId: placement.profileId, scheduledTime: placement.slot }, sameReference);
-	post.notes.push(...plan.notes);
-	if (plan.planOnly) {
-		(poolRun.planned[placement.profileId] ??= []).push({ slot: placement.slot, media: item.media.identity });
-		return planResult(post, item.media.preview, placement.reason);
-	}
-	const records = run.guards.history.records(placement.profileId, now);
-	const decision = decideGuards(post, item.media, records, item.input.guards, now);
-	if (!decision.ok) throw invalidFieldsError(run.ctx.getNode(), [decision.issue], itemIndex);
-	const reserved = await reserve(run.guards, decision.post, item.media, item.input.guards, now);
-	if (!reserved.ok) throw invalidFieldsError(run.ctx.getNode(), [reserved.issue], itemIndex);
-	try {
-		return withPlan(await sendReserved(run, item, decision.post, reserved.reservation, key), placement.reason);
-	} catch (error) {
-		const code = error instanceof FarmApiError ? error.apiFailure.code : undefined;
-		if (code === '404' || code === '409') poolRun.refused.set(placement.profileId, code);
-		throw asNodeError(run.ctx.getNode(), error, itemIndex);
+	for (;;) {
+		const plan = withoutLeftOut(run, read.plan, poolRun, itemIndex);
+		const now = Date.now();
+		const placement = place(run, item, plan, now, poolRun.planned);
+		const sameReference = () => item.post.postRef ?? randomUUID();
+		const post = buildPost(run, itemIndex, { ...fields, profileId: placement.profileId, scheduledTime: placement.slot }, sameReference);
+		post.notes.push(...plan.notes);
+		if (plan.planOnly) {
+			(poolRun.planned[placement.profileId] ??= []).push({ slot: placement.slot, media: item.media.identity });
+			return planResult(post, item.media.preview, placement.reason);
+		}
+		const records = run.guards.history.records(placement.profileId, now);
+		const decision = decideGuards(post, item.media, records, item.input.guards, now);
+		if (!decision.ok) throw invalidFieldsError(run.ctx.getNode(), [decision.issue], itemIndex);
+		const reserved = await reserve(run.guards, decision.post, item.media, item.input.guards, now, chainOf(run));
+		if (!reserved.ok && 'contended' in reserved) {
+			poolRun.contended.add(placement.profileId);
+			continue;
+		}
+		if (!reserved.ok) throw invalidFieldsError(run.ctx.getNode(), [reserved.issue], itemIndex);
+		try {
+			return withPlan(await sendReserved(run, item, decision.post, reserved.reservation, key), placement.reason);
+		} catch (error) {
+			const code = error instanceof FarmApiError ? error.apiFailure.code : undefined;
+			if (code === '404' || code === '409') poolRun.refused.set(placement.profileId, code);
+			throw asNodeError(run.ctx.getNode(), error, itemIndex);
+		}
 	}
 }
 
-/** The pool less the profiles the farm refused earlier in this run, each named in a note. */
-function withoutRefused(plan: PlanInput, poolRun: PoolRun): PlanInput {
-	const leftOut = plan.pool.filter((profileId) => poolRun.refused.has(profileId));
+/** This node's chain: its posts to a profile are numbered in it (state/postHistory.ts). */
+function chainOf(run: PostingRun): string {
+	return `${run.ctx.getWorkflow().id ?? ''}:${run.ctx.getNode().id}`;
+}
+
+/** The pool less the profiles left out earlier in this run, each named in a note. */
+function withoutLeftOut(run: PostingRun, plan: PlanInput, poolRun: PoolRun, itemIndex: number): PlanInput {
+	const { refused, contended } = poolRun;
+	let pool = plan.pool.filter((profileId) => !refused.has(profileId) && !contended.has(profileId));
 	// With every profile refused, the items go on to meet the farm's answer themselves.
-	if (leftOut.length === 0 || leftOut.length === plan.pool.length) return plan;
-	const why = (profileId: string) => (poolRun.refused.get(profileId) === '404' ? 'not found (404)' : 'not ready to post (409)');
-	return {
-		...plan,
-		pool: plan.pool.filter((profileId) => !poolRun.refused.has(profileId)),
-		notes: [...plan.notes, ...leftOut.map((profileId) => `Profile ${profileId} was left out: the farm answered ${why(profileId)} earlier in this run.`)],
-	};
+	if (pool.length === 0) pool = plan.pool.filter((profileId) => !contended.has(profileId));
+	if (pool.length === 0) {
+		throw invalidFieldsError(
+			run.ctx.getNode(),
+			[
+				{
+					field: fieldLabel('profileIds'),
+					problem: 'are all being posted to by another run of this node on another n8n worker (queue mode), whose posts this run cannot see, so it cannot keep the cadence rules on them',
+					fix: 'let that run finish before this one starts (e.g. a schedule far enough apart), or give runs that overlap pools of their own',
+				},
+			],
+			itemIndex,
+		);
+	}
+	if (pool.length === plan.pool.length) return plan;
+	const why = (profileId: string) =>
+		contended.has(profileId)
+			? 'another run of this node, on another n8n worker, posted to it after this run read its queue'
+			: `the farm answered ${refused.get(profileId) === '404' ? 'not found (404)' : 'not ready to post (409)'} earlier in this run`;
+	const leftOut = plan.pool.filter((profileId) => !pool.includes(profileId));
+	return { ...plan, pool, notes: [...plan.notes, ...leftOut.map((profileId) => `Profile ${profileId} was left out: ${why(profileId)}.`)] };
 }
 
 /** The planner's choice on the pool's records (held, posted, unclear, and planned by this run); throws when the pool has no room. */

@@ -1,6 +1,8 @@
 // The reservation, after the guards' decision (posting/guards.ts): a post let through is held at
 // once in this process's history, where an overlapping execution sees it, and its media claimed in
-// n8n's store shared by every process (the duplicate guard across workers and restarts).
+// n8n's store shared by every process (the duplicate guard across workers and restarts). A post
+// planned by Post Across Profiles also claims its number in its profile's chain there (the cadence
+// across workers).
 
 import { claimAcrossProcesses, type ClaimStore } from '../state/crossProcessClaim';
 import type { PostHistory } from '../state/postHistory';
@@ -22,20 +24,44 @@ export interface PostReservation {
 	release(): Promise<void>;
 }
 
-export type ReserveResult = { ok: true; reservation: PostReservation } | { ok: false; issue: FieldIssue };
+type Reserved = { ok: true; reservation: PostReservation };
+type Refused = { ok: false; issue: FieldIssue };
+/** Another process posted to the profile in the chain, and this execution's history does not have it. */
+type Contended = { ok: false; contended: true };
 
 /**
  * Reserves a post the guards let through. Call it in the same synchronous step as the decision made
  * on `history.records()` (no await between them): its first statement holds the post.
  */
-export async function reserve(stores: GuardStores, post: PreparedPost, media: PostMedia, settings: GuardSettings, now: number): Promise<ReserveResult> {
+export async function reserve(stores: GuardStores, post: PreparedPost, media: PostMedia, settings: GuardSettings, now: number): Promise<Reserved | Refused>;
+/** With `chain`: the post also takes the next number in its profile's chain (Post Across Profiles). */
+export async function reserve(
+	stores: GuardStores,
+	post: PreparedPost,
+	media: PostMedia,
+	settings: GuardSettings,
+	now: number,
+	chain: string,
+): Promise<Reserved | Refused | Contended>;
+export async function reserve(
+	stores: GuardStores,
+	post: PreparedPost,
+	media: PostMedia,
+	settings: GuardSettings,
+	now: number,
+	chain?: string,
+): Promise<Reserved | Refused | Contended> {
 	const profileId = post.body.profile_id;
-	const hold = stores.history.hold(profileId, { media: media.identity, slot: post.body.execute_at ?? now }, now);
+	const hold = stores.history.hold(profileId, { media: media.identity, slot: post.body.execute_at ?? now }, now, chain);
 	const windowMs = settings.duplicateWindowHours * 3_600_000;
-	const shared = await claimAcrossProcesses(stores.claims, { team: stores.team, profileId, media: media.identity, now, windowMs });
+	const shared = await claimAcrossProcesses(stores.claims, { team: stores.team, profileId, media: media.identity, now, windowMs, link: hold.link });
 	if (shared.state === 'taken') {
-		hold.release();
+		hold.withdraw();
 		return { ok: false, issue: { field: media.field, ...describeClaimedElsewhere(settings.duplicateWindowHours, shared.bucketMs) } };
+	}
+	if (shared.state === 'contended') {
+		hold.withdraw();
+		return { ok: false, contended: true };
 	}
 	const releaseShared = shared.state === 'claimed' ? shared.release : async () => {};
 	return {

@@ -13,10 +13,14 @@
 //
 // Keys name time buckets of 1/24 of the window: a post claims its bucket and the 24 after it, and
 // a later post finds its own bucket taken if it comes less than a window (plus one bucket) after.
+// A post of Post Across Profiles also claims its number in its profile's chain (state/postHistory.ts),
+// in the same write: a number already there was won by a post this execution does not know.
 
 import { createHash, randomUUID } from 'node:crypto';
 
 import { sleep, type DeduplicationHelperFunctions } from 'n8n-workflow';
+
+import type { ChainLink } from './postHistory';
 
 export type ClaimStore = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed'>;
 
@@ -33,7 +37,10 @@ export interface ClaimTarget {
 	/** The media identity: the normalised media URL, or "sha256:<hex>" of a file's content. */
 	media: string;
 	now: number;
+	/** The duplicate window; 0 claims no media. */
 	windowMs: number;
+	/** The post's link in its Post Across Profiles chain, if it has one. */
+	link?: ChainLink;
 }
 
 export type ClaimResult =
@@ -41,32 +48,49 @@ export type ClaimResult =
 	| { state: 'unavailable' }
 	/** Another execution, in this or another process, claimed the same media within the window. */
 	| { state: 'taken'; bucketMs: number }
+	/** Another execution won the link's number: it posted to the profile, and this one does not know when. */
+	| { state: 'contended' }
 	| { state: 'claimed'; release: () => Promise<void> };
 
+const hashOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+
 export function claimKeys(target: ClaimTarget): string[] {
-	const id = createHash('sha256').update(`${target.team}\n${target.profileId}\n${target.media}`).digest('hex').slice(0, 32);
+	if (target.windowMs <= 0) return [];
+	const id = hashOf(target.team, target.profileId, target.media);
 	const bucketMs = target.windowMs / BUCKETS_PER_WINDOW;
 	const first = Math.floor(target.now / bucketMs);
 	return Array.from({ length: BUCKETS_PER_WINDOW + 1 }, (_, n) => `farm-post:${id}:${first + n}`);
 }
 
+function linkKey({ team, profileId, link }: ClaimTarget): string | undefined {
+	return link && `farm-chain:${hashOf(team, profileId, link.chain)}:${link.seq}`;
+}
+
 export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarget): Promise<ClaimResult> {
-	if (typeof store.checkProcessedAndRecord !== 'function' || target.windowMs <= 0) return { state: 'unavailable' };
 	const keys = claimKeys(target);
+	const link = linkKey(target);
+	if (link) keys.push(link);
+	if (typeof store.checkProcessedAndRecord !== 'function' || keys.length === 0) return { state: 'unavailable' };
 	const taken = { state: 'taken' as const, bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-		const marker = `${keys[0]}:${randomUUID()}`;
+		const marker = `farm-claim:${randomUUID()}`;
 		const first = await record(store, [...keys, marker]);
 		if (!first) return { state: 'unavailable' };
 		const mine = first.new.map(String).filter((key) => key !== marker);
-		if (first.processed.map(String).includes(keys[0])) {
+		const processed = first.processed.map(String);
+		if (target.windowMs > 0 && processed.includes(keys[0])) {
 			await forget(store, [...mine, marker]);
 			return taken;
+		}
+		if (link && processed.includes(link)) {
+			await forget(store, [...mine, marker]);
+			return { state: 'contended' };
 		}
 		await sleep(SETTLE_MS);
 		const check = await record(store, [marker]);
 		if (!check?.new.map(String).includes(marker)) {
-			return { state: 'claimed', release: async () => await forget(store, [...mine, marker]) };
+			// A number won stays taken: a post numbered after it may already stand on it.
+			return { state: 'claimed', release: async () => await forget(store, [...mine.filter((key) => key !== link), marker]) };
 		}
 		// Overwritten: the check just wrote the marker back; take it out, wait a little, start again.
 		await forget(store, [marker]);

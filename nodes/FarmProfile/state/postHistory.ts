@@ -9,6 +9,12 @@
 // in between). Each workflow's static data keeps a copy that survives a restart: records are
 // merged by id, never overwritten, and every running execution's copy is kept up to date, so
 // whichever saves last saves everything.
+//
+// Post Across Profiles numbers its posts to a profile in a chain of its own (one per node of a
+// workflow): a post takes the number after the highest its execution knows, and claims that number
+// across processes (state/crossProcessClaim.ts). Whoever wins a number knew every post numbered
+// before it, so the cadence rules it kept were kept against all of them. A number once won stays
+// taken: a post the farm refused leaves a released record that still carries it.
 
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -27,6 +33,15 @@ export interface PostRecord {
 	uncertain?: boolean;
 	/** Reserved by an execution that has not had the API's answer yet. */
 	pending?: boolean;
+	/** Its place in a Post Across Profiles chain: the chain (workflow and node) and its number there. */
+	link?: ChainLink;
+	/** Nothing was posted; kept only for its link, so that the number is not taken again. */
+	released?: boolean;
+}
+
+export interface ChainLink {
+	chain: string;
+	seq: number;
 }
 
 /** Where a post goes: a profile of one team (key and base URL). */
@@ -69,12 +84,16 @@ function withId(record: PostRecord): PostRecord {
 
 /** What became of a held post; the first call counts, later ones do nothing. */
 export interface Hold {
+	/** Its number in the chain asked for, if one was. */
+	link?: ChainLink;
 	/** The API posted it. */
 	confirm(taskId: string): void;
 	/** The answer left open whether it was posted: it counts as posted. */
 	keepUncertain(): void;
-	/** Nothing was posted: the slot and the media are free again. */
+	/** Nothing was posted: the slot and the media are free again (a link's number stays taken). */
 	release(): void;
+	/** The link's number was won by another process: the hold goes, number and all. */
+	withdraw(): void;
 }
 
 /** One node run's view of the history: this process's books, seeded from the workflow's static data. */
@@ -103,18 +122,19 @@ export class PostHistory {
 	/** The profile's live records, oldest first; from now on this execution's copy follows the profile. */
 	records(profileId: string, now: number): PostRecord[] {
 		this.entry.profiles.add(profileId);
-		return [...bookOf({ team: this.team, profileId }).values()].filter((record) => live(record, now)).sort((a, b) => a.at - b.at);
+		return [...bookOf({ team: this.team, profileId }).values()].filter((record) => !record.released && live(record, now)).sort((a, b) => a.at - b.at);
 	}
 
 	/**
 	 * Holds a post the guards let through, pending until it is settled: an overlapping execution sees
 	 * it at once. Called in the same synchronous step as the decision made on records().
 	 */
-	hold(profileId: string, post: { media: string; slot: number }, now: number): Hold {
+	hold(profileId: string, post: { media: string; slot: number }, now: number, chain?: string): Hold {
 		this.entry.profiles.add(profileId);
 		const key = { team: this.team, profileId };
 		const book = bookOf(key);
-		const record: PostRecord = { id: randomUUID(), ...post, at: now, taskId: null, pending: true };
+		const link = chain === undefined ? undefined : { chain, seq: lastInChain(book, chain) + 1 };
+		const record: PostRecord = { id: randomUUID(), ...post, at: now, taskId: null, pending: true, ...(link ? { link } : {}) };
 		book.set(record.id, record);
 		let settled = false;
 		const settle = (next: PostRecord | null) => {
@@ -125,17 +145,30 @@ export class PostHistory {
 			save(key);
 		};
 		return {
+			link,
 			confirm: (taskId) => settle({ ...record, pending: undefined, at: Date.now(), taskId }),
 			keepUncertain: () => settle({ ...record, pending: undefined, at: Date.now(), uncertain: true }),
-			release: () => settle(null),
+			release: () => settle(link ? { ...record, pending: undefined, released: true } : null),
+			withdraw: () => settle(null),
 		};
 	}
 }
 
-/** Writes a profile's settled records into the static data of every execution that knows the profile. */
+/** The highest number of the chain among a profile's records, released ones included; 0 for none. */
+function lastInChain(book: Map<string, PostRecord>, chain: string): number {
+	let last = 0;
+	for (const { link } of book.values()) if (link?.chain === chain) last = Math.max(last, link.seq);
+	return last;
+}
+
+/**
+ * Writes a profile's records into the static data of every execution that knows the profile. Held
+ * ones too: a copy that outlives their execution reads them as unclear, and a chain's numbers are
+ * never saved without the ones before them.
+ */
 function save(key: ProfileKey): void {
 	const now = Date.now();
-	const records = [...bookOf(key).values()].filter((record) => !record.pending && live(record, now));
+	const records = [...bookOf(key).values()].filter((record) => live(record, now));
 	for (const entry of stores) {
 		if (!entry.profiles.has(key.profileId)) continue;
 		const saved = (entry.store[KEY] ?? {}) as Record<string, PostRecord[]>;

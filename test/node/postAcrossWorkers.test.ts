@@ -1,0 +1,188 @@
+// Post Across Profiles on two queue-mode workers, inside n8n-core: each "worker" is a copy of the
+// package and of n8n-core loaded on its own (jest.isolateModules), so each has its own process
+// memory, as two `n8n worker` processes do; they share n8n's deduplication store, here a stand-in
+// for n8n's database row (one list per workflow, read and written whole, as n8n 1.123.81 and
+// 2.41.1 keep it). The clock is fixed (only Date is faked) at Monday 7 Dec 2026, 06:00 in Berlin.
+
+import type { IDataObject, IDataDeduplicator } from 'n8n-workflow';
+
+import { createFarmSandbox, type FarmSandbox, type SandboxProfile } from '../../dev/sandbox/farmSandbox';
+import { makeMp4 } from '../../dev/sandbox/media';
+import type { runFarmProfileNode as RunFarmProfileNode } from '../harness/runWorkflow';
+
+const NOW = Date.parse('2026-12-07T05:00:00Z');
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+const KEYS = Array.from({ length: 10 }, (_, n) => `sk-workers-${n}-1a2b3c4d`);
+let API_KEY = KEYS[0];
+
+const pool: SandboxProfile[] = ['a', 'b', 'c'].map((n) => ({
+	profile_id: `bb000000-0000-4000-8000-00000000000${n}`,
+	profile_name: `Worker pool ${n}`,
+	phone_id: `phone-workers-${n}`,
+	status: 'ready',
+	tiktok_username: `workers.${n}`,
+}));
+const [A, B, C] = pool.map((p) => p.profile_id);
+
+/** n8n's processed-data rows: one list per workflow and context, read, extended and written back whole. */
+function n8nDatabase(): IDataDeduplicator {
+	const rows = new Map<string, string[]>();
+	const rowOf = (context: { workflow: { id: string } }) => context.workflow.id;
+	const later = () => new Promise((resolve) => setImmediate(resolve));
+	return {
+		async checkProcessedAndRecord(items, _scope, context) {
+			const read = [...(rows.get(rowOf(context)) ?? [])];
+			await later();
+			const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
+			for (const item of items) {
+				if (read.includes(String(item))) result.processed.push(item);
+				else {
+					result.new.push(item);
+					read.push(String(item));
+				}
+			}
+			rows.set(rowOf(context), read);
+			return result;
+		},
+		async removeProcessed(items, _scope, context) {
+			const read = rows.get(rowOf(context)) ?? [];
+			await later();
+			rows.set(rowOf(context), read.filter((entry) => !items.map(String).includes(entry)));
+		},
+		async clearAllProcessedItems() {},
+		async getProcessedDataCount() {
+			return 0;
+		},
+	};
+}
+
+const database = n8nDatabase();
+
+/** A worker: the package and n8n-core in a process memory of their own, on the shared database. */
+function startWorker(): typeof RunFarmProfileNode {
+	let run: typeof RunFarmProfileNode | undefined;
+	jest.isolateModules(() => {
+		run = (require('../harness/runWorkflow') as { runFarmProfileNode: typeof RunFarmProfileNode }).runFarmProfileNode;
+		void (require('n8n-core') as typeof import('n8n-core')).DataDeduplicationService.init(database);
+	});
+	return run!;
+}
+
+let farm: FarmSandbox;
+let worker1: typeof RunFarmProfileNode;
+let worker2: typeof RunFarmProfileNode;
+
+beforeAll(async () => {
+	jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+	farm = await createFarmSandbox({ apiKeys: KEYS, profiles: pool, callbackDelayMs: 600_000 }).start();
+	for (let n = 0; n < 12; n++) farm.serveMedia(`w-${n}.mp4`, { body: makeMp4(20), contentType: 'video/mp4' });
+	worker1 = startWorker();
+	worker2 = startWorker();
+});
+afterAll(async () => {
+	await farm.stop();
+	jest.useRealTimers();
+});
+beforeEach(() => {
+	farm.reset();
+	API_KEY = KEYS[KEYS.indexOf(API_KEY) + 1]; // each test a team of its own, so no test sees another's posts
+});
+
+function across(worker: typeof RunFarmProfileNode, clips: number[], staticData: IDataObject = {}) {
+	return worker({
+		items: clips.map((n) => ({ url: `${farm.url}/_media/w-${n}.mp4`, ref: `w-${n}` })),
+		credentials: { apiKey: API_KEY, baseUrl: farm.url },
+		timezone: 'Europe/Berlin',
+		staticData,
+		continueOnFail: true,
+		parameters: {
+			operation: 'postAcrossProfiles',
+			profileIds: pool.map((p) => p.profile_id).join('\n'),
+			mediaType: 'video',
+			mediaUrl: '={{ $json.url }}',
+			soundId: '7216519837462889218',
+			title: 'Two workers',
+			webhookUrl: 'https://n8n.example.com/webhook/abc/webhook',
+			isLive: true,
+			options: { requestsPerMinute: 0, preflight: false, postRef: '={{ $json.ref }}', postingHoursFrom: '09:00', postingHoursTo: '21:00' },
+		},
+	});
+}
+
+/** What the farm received, by profile: the times the posts publish. */
+function postedSlots(): Map<string, number[]> {
+	const slots = new Map<string, number[]>();
+	for (const post of farm.state.posts) {
+		const profile = String(post.body.profile_id);
+		const slot = post.body.execute_at;
+		if (typeof slot !== 'number') throw new Error(`a post without execute_at: ${JSON.stringify(post.body)}`);
+		slots.set(profile, [...(slots.get(profile) ?? []), slot].sort((x, y) => x - y));
+	}
+	return slots;
+}
+
+/** Every profile: at most `max` posts in any 24 h, each `gapMs` after the one before. */
+function cadenceBreaks(slots: Map<string, number[]>, max: number, gapMs: number): string[] {
+	const breaks: string[] = [];
+	for (const [profile, times] of slots) {
+		times.forEach((time, i) => {
+			const inDay = times.filter((other) => other >= time && other < time + DAY).length;
+			if (inDay > max) breaks.push(`${profile}: ${inDay} posts in the 24 h from ${new Date(time).toISOString()}`);
+			if (i > 0 && time - times[i - 1] < gapMs) breaks.push(`${profile}: ${(time - times[i - 1]) / MIN} min after the post before`);
+		});
+	}
+	return breaks;
+}
+
+describe('Post Across Profiles on two workers that share n8n\'s database', () => {
+	it('the second worker, which cannot see the first one\'s posts, leaves those profiles out and keeps every rule', async () => {
+		const first = await across(worker1, [0, 1]);
+		expect(first.output.map((o) => o.profile_id)).toEqual([A, B]);
+
+		// Worker 2 runs the same node with the static data it loaded before worker 1 saved: empty.
+		const second = await across(worker2, [2, 3]);
+		expect(second.error).toBeUndefined();
+		expect(second.output.map((o) => o.profile_id)).toEqual([C, C]);
+		expect(second.output[0].notes).toEqual(
+			expect.arrayContaining([
+				`Profile ${A} was left out: another run of this node, on another n8n worker, posted to it after this run read its queue.`,
+				`Profile ${B} was left out: another run of this node, on another n8n worker, posted to it after this run read its queue.`,
+			]),
+		);
+		expect(farm.state.posts).toHaveLength(4);
+		expect(cadenceBreaks(postedSlots(), 2, 120 * MIN)).toEqual([]);
+	});
+
+	it('two workers that share nothing (two team keys) plan the same profiles at the same times: what the claim prevents', async () => {
+		// The same plan, each worker on its own team key: two histories, two chains, nothing shared.
+		const first = await across(worker1, [0, 1]);
+		API_KEY = KEYS[KEYS.indexOf(API_KEY) + 1];
+		const second = await across(worker2, [2, 3]);
+		// Both planned the pool's first slots: A and B, twice each, at the same times.
+		expect([...first.output, ...second.output].map((o) => o.profile_id)).toEqual([A, B, A, B]);
+		expect(first.output.map((o) => o.execute_at)).toEqual(second.output.map((o) => o.execute_at));
+	});
+
+	it('when the other worker has posted to every profile of the pool, the item fails on Profile IDs, says what to do, and nothing is sent', async () => {
+		await across(worker1, [0, 1, 2]);
+		const second = await across(worker2, [3]);
+		expect(second.output).toHaveLength(1);
+		expect(String(second.output[0].error)).toBe(
+			'Profile IDs are all being posted to by another run of this node on another n8n worker (queue mode), whose posts this run cannot see, so it cannot keep the cadence rules on them [item 0]',
+		);
+		expect(String(second.output[0].description ?? '')).toContain('let that run finish before this one starts');
+		expect(farm.state.posts.map((p) => p.body.media_url)).not.toContain(`${farm.url}/_media/w-3.mp4`);
+		expect(farm.state.posts).toHaveLength(3);
+	});
+
+	it('a later run on the other worker, with the static data the first run saved, continues the schedule on every profile', async () => {
+		const staticData: IDataObject = {};
+		await across(worker1, [0, 1, 2], staticData);
+		// As n8n saves the static data when an execution ends and the next one loads it.
+		const second = await across(worker2, [3, 4, 5], JSON.parse(JSON.stringify(staticData)) as IDataObject);
+		expect(second.output.map((o) => o.profile_id)).toEqual([A, B, C]);
+		expect(second.output.flatMap((o) => (o.notes as string[]) ?? []).filter((note) => note.includes('left out'))).toEqual([]);
+		expect(cadenceBreaks(postedSlots(), 2, 120 * MIN)).toEqual([]);
+	});
+});
