@@ -17,6 +17,7 @@ const path = require('node:path');
 const { createFarmSandbox } = require('../dev/sandbox/farmSandbox');
 const { startS3Server } = require('../dev/s3Server');
 const { N8nInstance, packPackage, OWNER } = require('../dev/n8nInstance');
+const { localExamples } = require('../dev/examples');
 
 const ROOT = path.join(__dirname, '..');
 const N8N_PORT = Number(process.env.FARM_N8N_PORT ?? 5678);
@@ -36,32 +37,9 @@ const STORAGE = {
 	secretAccessKey: 'playground/secret+KEY0123456789abcdefgh',
 	pathPrefix: 'farm/uploads',
 };
-// The example workflows are written for the default ports; other ports are substituted on import.
-const EXAMPLE_N8N = 'http://127.0.0.1:5678';
-const EXAMPLE_SANDBOX = 'http://127.0.0.1:4010';
-const EXAMPLE_S3 = 'http://127.0.0.1:4020';
 
 function say(line) {
 	process.stdout.write(`[playground] ${line}\n`);
-}
-
-function exampleWorkflows(n8nUrl, sandboxUrl, s3Url) {
-	const dir = path.join(ROOT, 'examples');
-	return fs
-		.readdirSync(dir)
-		.filter((file) => file.endsWith('.json'))
-		.map((file) =>
-			JSON.parse(
-				fs
-					.readFileSync(path.join(dir, file), 'utf8')
-					.split(EXAMPLE_N8N)
-					.join(n8nUrl)
-					.split(EXAMPLE_SANDBOX)
-					.join(sandboxUrl)
-					.split(EXAMPLE_S3)
-					.join(s3Url),
-			),
-		);
 }
 
 /** The test storage on S3_PORT: a bucket and a key pair of its own. */
@@ -131,7 +109,7 @@ async function main() {
 			},
 		},
 	]);
-	const workflows = exampleWorkflows(n8n.baseUrl, sandbox.url, storage.url);
+	const workflows = localExamples({ n8n: n8n.baseUrl, sandbox: sandbox.url, s3: storage.url });
 	await n8n.importWorkflows(workflows);
 	const trigger = workflows.find((workflow) => workflow.nodes.some((node) => node.type.endsWith('.farmProfileTrigger')));
 	await n8n.activate(trigger.id);

@@ -4,14 +4,12 @@
 // Request node and uploaded to the test S3 server), bad inputs refused with nothing sent, and an
 // update and posts on one key kept within the team's limit.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { startS3Server, type S3Server } from '../../dev/s3Server';
 import { createFarmSandbox, DEFAULT_PROFILES, makeSources, profileObject, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { makeImage } from '../../dev/sandbox/media';
 
 const wf = require('../../dev/workflows');
+const { localExamples } = require('../../dev/examples');
 
 const [RITA, ROB] = DEFAULT_PROFILES.filter((p) => p.status === 'ready');
 const WES = DEFAULT_PROFILES.find((p) => p.status === 'warming')!;
@@ -23,7 +21,7 @@ const CASES = {
 };
 const STORAGE = { id: 'e2eProfileStor01', name: 'Farm Storage (profile pictures)' };
 /** The playground's example, its credential, and the sandbox address it is written for (scripts/start.js substitutes it too). */
-const EXAMPLE = { id: 'farmExampleProf1', file: join(__dirname, '..', '..', 'examples', 'update-profiles.json'), credential: 'farmPlaygrndCrd1', sandbox: 'http://127.0.0.1:4010' };
+const EXAMPLE = { id: 'farmExampleProf1', file: 'update-profiles.json', credential: 'farmPlaygrndCrd1' };
 
 const jpeg = makeImage('jpeg', 'Rita');
 const png = makeImage('png', 'Wes');
@@ -72,7 +70,7 @@ export async function profileSetup(): Promise<ProfileSetup> {
 
 	const pace = { requestsPerMinute: 3, rateLimitWindow: 6 };
 	const workflows = [
-		JSON.parse(readFileSync(EXAMPLE.file, 'utf8').split(EXAMPLE.sandbox).join(farm.url)),
+		...localExamples({ sandbox: farm.url }, EXAMPLE.file),
 		profilesOnWebhook(CASES.update, [
 			updateNode('Farm Profile', 240, { bio: '={{ $json.bio ?? "" }}', mediaSource: 'url', pictureUrl: '={{ $json.picture ?? "" }}' }, farmCredential(CASES.update)),
 		]),

@@ -31,26 +31,18 @@ type Contended = { ok: false; contended: true };
 
 /**
  * Reserves a post the guards let through. Call it in the same synchronous step as the decision made
- * on `history.records()` (no await between them): its first statement holds the post.
+ * on `history.records()` (no await between them): its first statement holds the post. With `chain`
+ * (Post Across Profiles) the post also takes the next number in its profile's chain, which another
+ * process may have won.
  */
-export async function reserve(stores: GuardStores, post: PreparedPost, media: PostMedia, settings: GuardSettings, now: number): Promise<Reserved | Refused>;
-/** With `chain`: the post also takes the next number in its profile's chain (Post Across Profiles). */
-export async function reserve(
+export async function reserve<Chain extends string | undefined = undefined>(
 	stores: GuardStores,
 	post: PreparedPost,
 	media: PostMedia,
 	settings: GuardSettings,
 	now: number,
-	chain: string,
-): Promise<Reserved | Refused | Contended>;
-export async function reserve(
-	stores: GuardStores,
-	post: PreparedPost,
-	media: PostMedia,
-	settings: GuardSettings,
-	now: number,
-	chain?: string,
-): Promise<Reserved | Refused | Contended> {
+	chain?: Chain,
+): Promise<Reserved | Refused | (Chain extends string ? Contended : never)> {
 	const profileId = post.body.profile_id;
 	const hold = stores.history.hold(profileId, { media: media.identity, slot: post.body.execute_at ?? now }, now, chain);
 	const windowMs = settings.duplicateWindowHours * 3_600_000;
@@ -61,7 +53,8 @@ export async function reserve(
 	}
 	if (shared.state === 'contended') {
 		hold.withdraw();
-		return { ok: false, contended: true };
+		// Only a post with a chain has a number to lose.
+		return { ok: false, contended: true } as Chain extends string ? Contended : never;
 	}
 	const releaseShared = shared.state === 'claimed' ? shared.release : async () => {};
 	return {
