@@ -176,6 +176,31 @@ describe('PostHistory', () => {
 		expect(saved(store).map((r) => r.media)).toEqual(['kept', 'new']);
 	});
 
+	it('keeps the last number of a chain after its post is 30 days old, so the chain does not start again at a taken number', () => {
+		const store: Record<string, unknown> = {};
+		const history = new PostHistory(team(), store as never, now);
+		history.hold('p1', { media: 'old-1', slot: now }, now, 'c').confirm('t1');
+		history.hold('p1', { media: 'old-2', slot: now }, now, 'c').confirm('t2');
+		const later = now + 31 * DAY_MS;
+		jest.useFakeTimers({ now: later }); // saving reads the clock
+		try {
+			const copy = JSON.parse(JSON.stringify(store)) as Record<string, unknown>;
+			const elsewhere = new PostHistory(team(), copy as never, later);
+			expect(elsewhere.records('p1', later)).toEqual([]);
+			const next = elsewhere.hold('p1', { media: 'new', slot: later }, later, 'c');
+			expect(next.link?.seq).toBe(3);
+			next.confirm('t3');
+			// Saved again, the aged posts go, the chain's newest number stays.
+			expect(saved(copy).map((r) => [r.media, r.link?.seq])).toEqual([['new', 3]]);
+			next.confirm('again'); // the first word was final: nothing changes
+			const aged = new PostHistory(team(), { farmProfilePosts: { p1: [{ ...saved(copy)[0], slot: now, at: now }] } } as never, later);
+			// Its own post 31 days old as well, the record still names the chain's last number.
+			expect(aged.hold('p1', { media: 'newer', slot: later }, later, 'c').link?.seq).toBe(4);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
 	it('forgets records older than 30 days', () => {
 		const store = { farmProfilePosts: { p1: [{ id: 'x', media: 'm', at: 0, slot: 0, taskId: 't' }] } };
 		expect(new PostHistory(team(), store as never, 31 * DAY_MS).records('p1', 31 * DAY_MS)).toEqual([]);

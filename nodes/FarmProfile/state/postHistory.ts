@@ -111,7 +111,7 @@ export class PostHistory {
 			for (const record of records ?? []) {
 				const kept = withId(record);
 				// A copy saved while pending belongs to an execution that never finished: unclear.
-				if (!book.has(kept.id) && live(kept, now)) book.set(kept.id, kept.pending ? { ...kept, pending: undefined, uncertain: true } : kept);
+				if (!book.has(kept.id) && (live(kept, now) || kept.link)) book.set(kept.id, kept.pending ? { ...kept, pending: undefined, uncertain: true } : kept);
 			}
 		}
 		this.entry = stores.find((entry) => entry.store === store) ?? { store, profiles: new Set(Object.keys(saved)), since: now };
@@ -161,6 +161,15 @@ function lastInChain(book: Map<string, PostRecord>, chain: string): number {
 	return last;
 }
 
+/** The ids of the records that carry each chain's highest number. */
+function chainHeads(records: PostRecord[]): Set<string> {
+	const heads = new Map<string, PostRecord>();
+	for (const record of records) {
+		if (record.link && record.link.seq > (heads.get(record.link.chain)?.link?.seq ?? 0)) heads.set(record.link.chain, record);
+	}
+	return new Set([...heads.values()].map((record) => record.id));
+}
+
 /**
  * Writes a profile's records into the static data of every execution that knows the profile. Held
  * ones too: a copy that outlives their execution reads them as unclear, and a chain's numbers are
@@ -168,13 +177,17 @@ function lastInChain(book: Map<string, PostRecord>, chain: string): number {
  */
 function save(key: ProfileKey): void {
 	const now = Date.now();
-	const records = [...bookOf(key).values()].filter((record) => live(record, now));
+	const book = [...bookOf(key).values()];
+	const heads = chainHeads(book);
+	// A chain's last number outlives its post: without it the chain would start again at a number taken.
+	const kept = (record: PostRecord) => live(record, now) || heads.has(record.id);
+	const records = book.filter(kept);
 	for (const entry of stores) {
 		if (!entry.profiles.has(key.profileId)) continue;
 		const saved = (entry.store[KEY] ?? {}) as Record<string, PostRecord[]>;
 		const ids = new Set(records.map((record) => record.id));
 		// Records this copy has that this process does not (another worker's, before a restart) stay.
-		const theirs = (saved[key.profileId] ?? []).map(withId).filter((record) => !ids.has(record.id) && live(record, now));
+		const theirs = (saved[key.profileId] ?? []).map(withId).filter((record) => !ids.has(record.id) && kept(record));
 		// Assigned whole: n8n notices changes to the static data object's own properties.
 		entry.store[KEY] = { ...saved, [key.profileId]: [...theirs, ...records] } as unknown as IDataObject;
 	}
