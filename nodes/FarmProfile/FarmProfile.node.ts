@@ -13,6 +13,7 @@ import { postFields } from './actions/fields';
 import { postAndWaitWebhook } from './actions/postAndWait.webhook';
 import { profileFields, profileOperations } from './actions/profileFields';
 import { route } from './actions/router';
+import { toolDescriptionFields } from './actions/toolDescription';
 import { searchSounds } from './sources/searchSounds';
 
 export class FarmProfile implements INodeType {
@@ -50,6 +51,8 @@ export class FarmProfile implements INodeType {
 			},
 		],
 		properties: [
+			// First, where n8n puts its own Tool Description; shown only when the node is an AI agent's tool.
+			...toolDescriptionFields,
 			{
 				displayName: 'Resource',
 				name: 'resource',

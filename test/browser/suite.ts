@@ -15,7 +15,7 @@ import { FarmProfileTrigger } from '../../nodes/FarmProfileTrigger/FarmProfileTr
 import { createFarmSandbox, DEFAULT_PROFILES, type FarmSandbox } from '../../dev/sandbox/farmSandbox';
 import { Editor, launchBrowser } from '../../dev/editor';
 
-const { N8nInstance, packPackage } = require('../../dev/n8nInstance');
+const { N8nInstance, packPackage, freePort } = require('../../dev/n8nInstance');
 const wf = require('../../dev/workflows');
 
 const API_KEY = 'sk-browser-4f2a9c';
@@ -24,6 +24,9 @@ const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const EXAMPLE_CREDENTIAL = 'farmPlaygrndCrd1';
 const FLEET_EXAMPLE = 'farmExampleFleet1';
 const POOL = DEFAULT_PROFILES.filter((p) => p.status === 'ready').map((p) => p.profile_id);
+/** n8n's public address, as a user sets WEBHOOK_URL so the farm can call back; the browser stays on loopback. */
+const PUBLIC_URL = 'https://n8n.example.com/';
+const TRIGGER_TOKEN = 'playground-token';
 
 const notice = (name: string) => postFields.find((field) => field.name === name)!.displayName;
 const APP_DESCRIPTION = new FarmProfileTrigger().description.description;
@@ -71,7 +74,11 @@ export function browserSuite(major: 1 | 2) {
 		const ports = screenshotsDir ? { n8n: await portIfFree(5678), sandbox: await portIfFree(4010) } : {};
 		sandbox = await createFarmSandbox({ apiKeys: [API_KEY], callbackDelayMs: 200, port: ports.sandbox }).start();
 		const tarball = packPackage(packDir);
-		n8n = await N8nInstance.create({ major, tarball, port: ports.n8n });
+		const port = ports.n8n ?? (await freePort());
+		// Production URLs on a public address, as a user's n8n has them (WEBHOOK_URL); the editor, and with
+		// it the Test URL, on loopback where the browser and the sandbox reach it.
+		const env = { WEBHOOK_URL: PUBLIC_URL, N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/` };
+		n8n = await N8nInstance.create({ major, tarball, port, env });
 		const clip = `${sandbox.url}/_media/morning-routine.mp4`;
 		const post = {
 			profileId: READY.profile_id,
@@ -126,6 +133,12 @@ export function browserSuite(major: 1 | 2) {
 		);
 	});
 
+	/** Whether a parameter is in view in the open panel (not scrolled out of it), as a picture of the panel shows it. */
+	async function shownInPanel(name: string): Promise<boolean> {
+		const [field, panel] = await Promise.all([editor.param(name).boundingBox(), editor.ndv().boundingBox()]);
+		return !!field && !!panel && field.y >= panel.y && field.y + field.height <= panel.y + panel.height;
+	}
+
 	// FARM_BROWSER_DEBUG=<folder>: a picture of the page after each test, to see what a failure saw.
 	afterEach(async () => {
 		const debugDir = process.env.FARM_BROWSER_DEBUG;
@@ -162,21 +175,26 @@ export function browserSuite(major: 1 | 2) {
 			await editor.shot('node-creator');
 		});
 
-		it('adds the trigger: its panel shows the Production URL, and Listen for test event receives the farm\'s callback', async () => {
+		it('adds the trigger: its panel shows the public Production URL and takes a Secret Token, and Listen for test event receives the farm\'s callback', async () => {
 			await editor.creatorItem('On post published').click();
 			await editor.ndv().locator('[data-test-id=node-parameters]').waitFor();
 			const urls = await editor.webhookUrls();
 			const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-			expect(urls.productionUrl).toMatch(new RegExp(`^${n8n.baseUrl}/webhook/${uuid}/webhook$`));
-			expect(urls.testUrl).toBe(urls.productionUrl.replace('/webhook/', '/webhook-test/'));
+			// The Production URL is built on WEBHOOK_URL, the address the farm can reach; the Test URL on
+			// the editor's address (n8n 1.x and 2.x), which is loopback here.
+			expect(urls.productionUrl).toMatch(new RegExp(`^${PUBLIC_URL.replace(/\./g, '\\.')}webhook/${uuid}/webhook$`));
+			expect(urls.testUrl).toBe(urls.productionUrl.replace(`${PUBLIC_URL}webhook/`, `${n8n.baseUrl}/webhook-test/`));
 			expect(await editor.notices()).toEqual([expect.stringContaining("Paste this node's Production URL")]);
+			await editor.fill('secretToken', TRIGGER_TOKEN);
+			expect(await editor.param('secretToken').locator('input').first().inputValue()).toBe(TRIGGER_TOKEN);
 			await urls.show('production');
+			await editor.ndv().locator('.webhook-url').getByText(urls.productionUrl).waitFor();
 			await editor.shot('trigger', editor.ndv());
 
 			await urls.show('test');
 			await editor.executeStep();
 			await editor.ndv().getByText('Listening for test event').waitFor();
-			// The farm calls back the webhook_url of a post exactly as given: post with the Test URL.
+			// The farm calls back the webhook_url of a post exactly as given: post with the Test URL and the token.
 			const answer = await fetch(`${sandbox.url}/v1/posts`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json', 'X-API-Key': API_KEY },
@@ -186,7 +204,7 @@ export function browserSuite(major: 1 | 2) {
 					media_url: 'https://cdn.example.com/clips/clip-42.mp4',
 					sound_id: '7216519837462889218',
 					title: 'Listen test',
-					webhook_url: `${urls.testUrl}?post_ref=row-17&profile_id=${READY.profile_id}`,
+					webhook_url: `${urls.testUrl}?token=${TRIGGER_TOKEN}&post_ref=row-17&profile_id=${READY.profile_id}`,
 					is_live: true,
 				}),
 			});
@@ -195,7 +213,8 @@ export function browserSuite(major: 1 | 2) {
 			expect(callback.status).toBe(200);
 			await editor.output().getByText(callback.payload.post_url).first().waitFor();
 			await editor.showOutputAsJson();
-			await editor.outputContaining('"post_ref": "row-17"', `"phone_id": "${READY.phone_id}"`, `"post_url": "${callback.payload.post_url}"`);
+			const output = await editor.outputContaining('"post_ref": "row-17"', `"phone_id": "${READY.phone_id}"`, `"post_url": "${callback.payload.post_url}"`);
+			expect(output).not.toContain(TRIGGER_TOKEN);
 			await editor.closeNdv();
 		});
 
@@ -275,6 +294,8 @@ export function browserSuite(major: 1 | 2) {
 			await editor.showOutputAsJson();
 			const output = await editor.outputContaining(`"task_id": "${task_id}"`, '"delivery": "draft"', '"post_ref": "row-17"');
 			expect(output).not.toContain('s3cret');
+			// The picture shows where the media comes from: Media Source, then Media URL, inside the panel.
+			for (const field of ['mediaSource', 'mediaUrl']) expect(await shownInPanel(field)).toBe(true);
 			await editor.shot('post-panel', editor.ndv());
 			await editor.closeNdv();
 		});

@@ -120,11 +120,12 @@ async function connect(url: string) {
 	};
 }
 
-/** The action of Post → Post to Farm Profile, as the node declares it. */
-function postAction(): string {
-	const operation = new FarmProfile().description.properties.find((p) => p.name === 'operation' && p.options?.some((o) => 'value' in o && o.value === 'post'));
-	const option = operation?.options?.find((o) => 'value' in o && o.value === 'post') as { action?: string } | undefined;
-	return String(option?.action);
+/** The tool description the node declares for Post → Post to Farm Profile (shown only in the tool). */
+function declaredToolDescription(): string {
+	const field = new FarmProfile().description.properties.find(
+		(p) => p.name === 'toolDescription' && p.displayOptions?.show?.operation?.includes('post'),
+	);
+	return String(field?.default);
 }
 
 /** The cases; `context` gives the running n8n's base URL and the farm once the suite has started them. */
@@ -134,12 +135,13 @@ export function mcpCases(context: () => { baseUrl: string; farm: FarmSandbox }) 
 	const media = (n: number) => `${farm().url}/_media/agent-${n}.mp4`;
 	beforeEach(() => farm().reset());
 
-	it('tools/list: the Farm Profile tool, described, with the inputs the workflow leaves to the agent, each described', async () => {
+	it('tools/list: the Farm Profile tool, described by what it does and needs, with the inputs the workflow leaves to the agent, each described', async () => {
 		const tools = await (await open()).listTools();
 		expect(tools.map((tool) => tool.name)).toEqual([TOOL]);
 		const [tool] = tools;
-		// n8n's default for a node with a Resource: the chosen operation's action, "in" the node's name.
-		expect(tool.description).toBe(`${postAction()} in Farm Profile`);
+		// The node's own default, not n8n's "<action> in Farm Profile": what the tool does, needs and answers.
+		expect(tool.description).toBe(declaredToolDescription());
+		expect(tool.description).toMatch(/^Posts a TikTok video or slideshow from a farm profile.*Needs a farm profile ID \(a UUID\), a public https:\/\/ media URL/);
 		expect(tool.inputSchema.type).toBe('object');
 		expect(tool.inputSchema.properties).toEqual({
 			profileId: { type: 'string', description: INPUTS.profileId },
