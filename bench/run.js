@@ -89,7 +89,8 @@ function ourWorkflow(id, count, credentialId, pace) {
 async function measure(n8n, farm, workflowId) {
 	farm.reset();
 	const started = Date.now();
-	const result = await n8n.execute(workflowId, { measureMemory: true });
+	// A run lasts about four windows (minutes at the real limit) besides n8n's start.
+	const result = await n8n.execute(workflowId, { measureMemory: true, timeoutMs: 180_000 + 8 * WINDOW.windowMs });
 	const wallMs = Date.now() - started;
 	const task = result.data?.data?.resultData?.runData?.['Farm Profile']?.[0];
 	const output = task?.data?.main?.[0] ?? [];

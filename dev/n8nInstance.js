@@ -142,8 +142,8 @@ class N8nInstance {
 	 * Runs a workflow with `n8n execute`. Resolves with whether n8n called it successful, the parsed
 	 * run data when it printed any, and the raw output.
 	 */
-	async execute(workflowId, { measureMemory = false } = {}) {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { measureMemory });
+	async execute(workflowId, { measureMemory = false, timeoutMs } = {}) {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { measureMemory, timeoutMs });
 		return { ok: result.code === 0, data: printedRun(result.stdout), stdout: result.stdout, stderr: result.stderr, maxRssKb: result.maxRssKb };
 	}
 

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 
 import type { Browser } from 'playwright-core';
 
@@ -17,10 +17,10 @@ import { Editor, launchBrowser } from '../../dev/editor';
 
 const { N8nInstance, packPackage, freePort } = require('../../dev/n8nInstance');
 const wf = require('../../dev/workflows');
+const { localExamples } = require('../../dev/examples');
 
 const API_KEY = 'sk-browser-4f2a9c';
 const READY = DEFAULT_PROFILES.find((p) => p.status === 'ready')!;
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const EXAMPLE_CREDENTIAL = 'farmPlaygrndCrd1';
 const FLEET_EXAMPLE = 'farmExampleFleet1';
 const POOL = DEFAULT_PROFILES.filter((p) => p.status === 'ready').map((p) => p.profile_id);
@@ -31,21 +31,6 @@ const TRIGGER_TOKEN = 'playground-token';
 const notice = (name: string) => postFields.find((field) => field.name === name)!.displayName;
 const APP_DESCRIPTION = new FarmProfileTrigger().description.description;
 const OLD_TRIGGER_SENTENCE = 'Starts the workflow when a post from a farm profile goes live on TikTok';
-
-/** The example workflows of examples/, pointed at this run's n8n and sandbox (as `npm start` does). */
-function exampleWorkflows(n8nUrl: string, sandboxUrl: string) {
-	return readdirSync(EXAMPLES)
-		.filter((file) => file.endsWith('.json'))
-		.map((file) =>
-			JSON.parse(
-				readFileSync(join(EXAMPLES, file), 'utf8')
-					.split('http://127.0.0.1:5678')
-					.join(n8nUrl)
-					.split('http://127.0.0.1:4010')
-					.join(sandboxUrl),
-			),
-		);
-}
 
 /** `port` when nothing listens on it, else undefined (a free port is then chosen). */
 async function portIfFree(port: number): Promise<number | undefined> {
@@ -123,7 +108,7 @@ export function browserSuite(major: 1 | 2) {
 				settings: { executionOrder: 'v1' },
 				pinData: {},
 			},
-			...exampleWorkflows(n8n.baseUrl, sandbox.url),
+			...localExamples({ n8n: n8n.baseUrl, sandbox: sandbox.url }),
 		]);
 		await n8n.start();
 		await n8n.setupOwner();
@@ -370,7 +355,7 @@ export function browserSuite(major: 1 | 2) {
 	});
 
 	it('an example workflow opens on the canvas', async () => {
-		const example = JSON.parse(readFileSync(join(EXAMPLES, 'post-and-wait.json'), 'utf8'));
+		const [example] = localExamples({}, 'post-and-wait.json');
 		await editor.openWorkflow(example.id);
 		await editor.zoomToFit();
 		const names = await editor.canvasNodes().evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name')));

@@ -423,12 +423,21 @@ function queueModeSuite(major: 1 | 2) {
 		return rounds;
 	}
 
+	/** The pool's posts against the rules: profiles over the limit, the most in any 24 h, gaps too short. */
+	function cadenceSummary(posts: Array<{ body: Record<string, unknown> }>) {
+		const breaks = cadenceBreaks(posts, FLEET_RULES);
+		const over = new Set(breaks.filter((b) => b.includes('in 24 h')).map((b) => b.split(':')[0]));
+		const most = Math.max(FLEET_RULES.max, ...breaks.filter((b) => b.includes('in 24 h')).map((b) => Number(/: (\d+) in 24 h/.exec(b)![1])));
+		const gaps = breaks.filter((b) => b.includes('apart')).length;
+		return `${over.size} of 5 profiles over ${FLEET_RULES.max} a day (most in 24 h: ${most}), ${gaps} gaps under ${FLEET_RULES.gapMs / 60_000} min`;
+	}
+
 	const describeRounds = (rounds: Awaited<ReturnType<typeof overlappingBatches>>) =>
 		rounds
 			.map(
 				(r) =>
 					`[${r.runs.map((run) => `${run.worker}: ${run.posted} posted, ${run.contended} refused (pool taken), ${run.leftOut} profiles left out`).join('; ')}; ` +
-					`overlapped: ${r.overlapped}; ${r.posts.length} posts on 5 profiles, cadence breaks: ${cadenceBreaks(r.posts, FLEET_RULES).length}${cadenceBreaks(r.posts, FLEET_RULES).length ? ` (${cadenceBreaks(r.posts, FLEET_RULES).slice(0, 3).join(', ')})` : ''}]`,
+					`overlapped: ${r.overlapped}; ${r.posts.length} posts: ${cadenceSummary(r.posts)}]`,
 			)
 			.join(' ');
 
