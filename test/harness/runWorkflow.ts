@@ -22,6 +22,7 @@ import {
 	type IWebhookData,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 	ICredentialsHelper,
 	NodeConnectionTypes,
 } from 'n8n-workflow';
@@ -175,6 +176,8 @@ export interface RunOptions {
 	nodeSettings?: Partial<INode>;
 	/** The workflow's static data; pass the same object to several runs to play production executions. */
 	staticData?: IDataObject;
+	/** How the execution was started: 'manual' (the editor, the default) or e.g. 'trigger' (a production run). */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RunResult {
@@ -231,7 +234,8 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 	});
 
 	const executionId = randomUUID();
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+	const mode = options.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: 'test-workflow',
 		name: 'test',
 		nodes,
@@ -258,7 +262,7 @@ export async function runFarmProfileNode(options: RunOptions): Promise<RunResult
 		logAiEvent: () => {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const run = await new WorkflowExecute(additionalData, 'manual').run({
+	const run = await new WorkflowExecute(additionalData, mode).run({
 		workflow,
 		startNode: workflow.getNode('Items')!,
 	});

@@ -85,16 +85,19 @@ afterAll(async () => {
 	jest.useRealTimers();
 });
 beforeEach(() => {
+	jest.setSystemTime(NOW);
 	farm.reset();
 	API_KEY = KEYS[KEYS.indexOf(API_KEY) + 1]; // each test a team of its own, so no test sees another's posts
 });
 
-function across(worker: typeof RunFarmProfileNode, clips: number[], staticData: IDataObject = {}) {
+/** A production execution (a trigger started it) of the pool's node on `worker`. */
+function across(worker: typeof RunFarmProfileNode, clips: number[], staticData: IDataObject = {}, mode: 'trigger' | 'manual' = 'trigger') {
 	return worker({
 		items: clips.map((n) => ({ url: `${farm.url}/_media/w-${n}.mp4`, ref: `w-${n}` })),
 		credentials: { apiKey: API_KEY, baseUrl: farm.url },
 		timezone: 'Europe/Berlin',
 		staticData,
+		mode,
 		continueOnFail: true,
 		parameters: {
 			operation: 'postAcrossProfiles',
@@ -174,6 +177,32 @@ describe('Post Across Profiles on two workers that share n8n\'s database', () =>
 		expect(String(second.output[0].description ?? '')).toContain('let that run finish before this one starts');
 		expect(farm.state.posts.map((p) => p.body.media_url)).not.toContain(`${farm.url}/_media/w-3.mp4`);
 		expect(farm.state.posts).toHaveLength(3);
+	});
+
+	it('a number claimed over a day ago by a run whose history was never saved (a worker that died) stops blocking the profile', async () => {
+		await across(worker1, [0, 1]); // A and B, numbers 1; its static data is lost
+		const leftOut = (result: { output: IDataObject[] }) => result.output.flatMap((o) => (o.notes as string[]) ?? []).filter((note) => note.includes('left out'));
+
+		jest.setSystemTime(NOW + 23 * 60 * MIN);
+		const withinADay = await across(worker2, [2]);
+		expect(withinADay.output.map((o) => o.profile_id)).toEqual([C]);
+		expect(leftOut(withinADay)).toHaveLength(2);
+
+		jest.setSystemTime(NOW + 31 * 60 * MIN);
+		const later = await across(worker2, [3]);
+		expect(later.error).toBeUndefined();
+		expect(later.output.map((o) => o.profile_id)).toEqual([A]);
+		expect(leftOut(later)).toEqual([]);
+		expect(farm.state.posts).toHaveLength(4);
+	});
+
+	it('a run started by hand in the editor claims no numbers (n8n saves no static data of it), so it blocks no later run', async () => {
+		const byHand = await across(worker1, [0, 1], {}, 'manual');
+		expect(byHand.output.map((o) => o.profile_id)).toEqual([A, B]);
+		const production = await across(worker2, [2, 3]);
+		// Worker 2 cannot see those two posts (as with a manual run before a restart): it plans A and B again.
+		expect(production.output.map((o) => o.profile_id)).toEqual([A, B]);
+		expect(production.output.flatMap((o) => (o.notes as string[]) ?? []).filter((note) => note.includes('left out'))).toEqual([]);
 	});
 
 	it('a later run on the other worker, with the static data the first run saved, continues the schedule on every profile', async () => {

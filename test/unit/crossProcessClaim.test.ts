@@ -1,4 +1,4 @@
-import { BUCKETS_PER_WINDOW, claimAcrossProcesses, claimKeys, type ClaimStore, type ClaimTarget } from '../../nodes/FarmProfile/state/crossProcessClaim';
+import { BUCKETS_PER_WINDOW, claimAcrossProcesses, claimKeys, linkKeys, type ClaimStore, type ClaimTarget } from '../../nodes/FarmProfile/state/crossProcessClaim';
 
 const H = 3_600_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,6 +179,14 @@ describe('claimAcrossProcesses with a chain link (Post Across Profiles)', () => 
 		expect((await claim(store, target({ ...media(1), ...link(2) }))).state).toBe('claimed');
 	});
 
+	it('holds a number for a day: a claim 23 h later is contended, one 31 h later takes it (its owner\'s history was lost)', async () => {
+		for (const [laterMs, state] of [[23 * H, 'contended'], [24 * H - 1, 'contended'], [31 * H, 'claimed']] as const) {
+			const { store } = n8nLikeStore();
+			await claim(store, target({ windowMs: 0, ...link(1) }));
+			expect([laterMs, (await claim(store, target({ windowMs: 0, ...link(1), now: target().now + laterMs }))).state]).toEqual([laterMs, state]);
+		}
+	});
+
 	it('a media refusal comes first and leaves the number free for the next post', async () => {
 		const { store } = n8nLikeStore();
 		await claim(store, target({ ...media(1), ...link(1) }));
@@ -189,7 +197,7 @@ describe('claimAcrossProcesses with a chain link (Post Across Profiles)', () => 
 	it('claims the number alone when the duplicate window is off', async () => {
 		const { store, entries } = n8nLikeStore();
 		expect((await claim(store, target({ windowMs: 0, ...link(1) }))).state).toBe('claimed');
-		expect(entries()).toHaveLength(2); // the number and the marker
+		expect(entries()).toEqual([...linkKeys(target({ windowMs: 0, ...link(1) })), expect.stringMatching(/^farm-claim:/)]);
 		expect((await claim(store, target({ windowMs: 0, ...media(2), ...link(1) }))).state).toBe('contended');
 	});
 });

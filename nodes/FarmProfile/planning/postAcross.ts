@@ -79,9 +79,14 @@ export async function postAcrossProfiles(run: PostingRun, itemIndex: number, poo
 	}
 }
 
-/** This node's chain: its posts to a profile are numbered in it (state/postHistory.ts). */
-function chainOf(run: PostingRun): string {
-	return `${run.ctx.getWorkflow().id ?? ''}:${run.ctx.getNode().id}`;
+/**
+ * This node's chain: its posts to a profile are numbered in it (state/postHistory.ts). Named as n8n
+ * names the node's static data, where the numbers are kept. An execution run by hand has none: n8n
+ * does not save a manual execution's static data, so the numbers it claimed would be known to no one.
+ */
+function chainOf(run: PostingRun): string | undefined {
+	if (run.ctx.getMode() === 'manual') return undefined;
+	return `${run.ctx.getWorkflow().id ?? ''}:${run.ctx.getNode().name}`;
 }
 
 /** The pool less the profiles left out earlier in this run, each named in a note. */

@@ -14,7 +14,10 @@
 // Keys name time buckets of 1/24 of the window: a post claims its bucket and the 24 after it, and
 // a later post finds its own bucket taken if it comes less than a window (plus one bucket) after.
 // A post of Post Across Profiles also claims its number in its profile's chain (state/postHistory.ts),
-// in the same write: a number already there was won by a post this execution does not know.
+// in the same write: a number already there was won by a post this execution does not know. That
+// number is held in 6-hour buckets for a day: runs that overlap claim within a day of each other,
+// and a number claimed longer ago that this execution still does not know belongs to a run whose
+// history was never saved (a worker that died mid-run), which must not close the chain for good.
 
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -30,6 +33,9 @@ const SETTLE_MS = 300;
 /** Claims whose writes keep being overwritten go on with this process's guard alone after this many tries. */
 const MAX_ATTEMPTS = 6;
 const OPTIONS = { mode: 'entries' as const, maxEntries: 10_000 };
+const CHAIN_BUCKET_MS = 6 * 3_600_000;
+/** The claim's bucket and the four after it: a later claim within 24 hours finds one of them. */
+const CHAIN_BUCKETS = 5;
 
 export interface ClaimTarget {
 	team: string;
@@ -62,14 +68,16 @@ export function claimKeys(target: ClaimTarget): string[] {
 	return Array.from({ length: BUCKETS_PER_WINDOW + 1 }, (_, n) => `farm-post:${id}:${first + n}`);
 }
 
-function linkKey({ team, profileId, link }: ClaimTarget): string | undefined {
-	return link && `farm-chain:${hashOf(team, profileId, link.chain)}:${link.seq}`;
+export function linkKeys({ team, profileId, link, now }: ClaimTarget): string[] {
+	if (!link) return [];
+	const id = hashOf(team, profileId, link.chain);
+	const first = Math.floor(now / CHAIN_BUCKET_MS);
+	return Array.from({ length: CHAIN_BUCKETS }, (_, n) => `farm-chain:${id}:${link.seq}:${first + n}`);
 }
 
 export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarget): Promise<ClaimResult> {
-	const keys = claimKeys(target);
-	const link = linkKey(target);
-	if (link) keys.push(link);
+	const links = linkKeys(target);
+	const keys = [...claimKeys(target), ...links];
 	if (typeof store.checkProcessedAndRecord !== 'function' || keys.length === 0) return { state: 'unavailable' };
 	const taken = { state: 'taken' as const, bucketMs: target.windowMs / BUCKETS_PER_WINDOW };
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -82,7 +90,7 @@ export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarge
 			await forget(store, [...mine, marker]);
 			return taken;
 		}
-		if (link && processed.includes(link)) {
+		if (links.some((key) => processed.includes(key))) {
 			await forget(store, [...mine, marker]);
 			return { state: 'contended' };
 		}
@@ -90,7 +98,7 @@ export async function claimAcrossProcesses(store: ClaimStore, target: ClaimTarge
 		const check = await record(store, [marker]);
 		if (!check?.new.map(String).includes(marker)) {
 			// A number won stays taken: a post numbered after it may already stand on it.
-			return { state: 'claimed', release: async () => await forget(store, [...mine.filter((key) => key !== link), marker]) };
+			return { state: 'claimed', release: async () => await forget(store, [...mine.filter((key) => !links.includes(key)), marker]) };
 		}
 		// Overwritten: the check just wrote the marker back; take it out, wait a little, start again.
 		await forget(store, [marker]);
