@@ -64,6 +64,13 @@ describe('package.json', () => {
 		expect(files.some((file) => /\.test\.|\/test\//.test(file))).toBe(false);
 	});
 
+	it('packs no TypeScript, not even declarations: n8n\'s scanner lints a .ts in credentials/ as a credential\'s source', () => {
+		const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root }).toString());
+		const files: string[] = packed.files.map((file: { path: string }) => file.path);
+		expect(files.filter((file) => file.endsWith('.ts'))).toEqual([]);
+		expect(files).toContain('dist/credentials/FarmProfileApi.credentials.js');
+	});
+
 	it('exposes the nodes and credential through index.js, the package main (built into dist/)', () => {
 		expect(pkg.main).toBe('dist/index.js');
 		const main = require(join(root, pkg.main));
