@@ -8,6 +8,7 @@ import type { IDataObject, IDataDeduplicator } from 'n8n-workflow';
 
 import { createFarmSandbox, type FarmSandbox, type SandboxProfile } from '../../dev/sandbox/farmSandbox';
 import { makeMp4 } from '../../dev/sandbox/media';
+import { recordInto } from '../harness/processedList';
 import type { runFarmProfileNode as RunFarmProfileNode } from '../harness/runWorkflow';
 
 const NOW = Date.parse('2026-12-07T05:00:00Z');
@@ -34,14 +35,7 @@ function n8nDatabase(): IDataDeduplicator {
 		async checkProcessedAndRecord(items, _scope, context) {
 			const read = [...(rows.get(rowOf(context)) ?? [])];
 			await later();
-			const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
-			for (const item of items) {
-				if (read.includes(String(item))) result.processed.push(item);
-				else {
-					result.new.push(item);
-					read.push(String(item));
-				}
-			}
+			const result = recordInto(read, items);
 			rows.set(rowOf(context), read);
 			return result;
 		},

@@ -1,4 +1,5 @@
 import { BUCKETS_PER_WINDOW, claimAcrossProcesses, claimKeys, linkKeys, type ClaimStore, type ClaimTarget } from '../../nodes/FarmProfile/state/crossProcessClaim';
+import { recordInto } from '../harness/processedList';
 
 const H = 3_600_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,14 +30,7 @@ function n8nLikeStore(dbMs = 20) {
 			const read = row ? [...row] : undefined;
 			await pause(dbMs);
 			const data = read ?? [];
-			const result = { new: [] as Array<string | number>, processed: [] as Array<string | number> };
-			for (const item of items) {
-				if (data.includes(String(item))) result.processed.push(item);
-				else {
-					result.new.push(item);
-					data.push(String(item));
-				}
-			}
+			const result = recordInto(data, items);
 			row = data;
 			return result;
 		},
