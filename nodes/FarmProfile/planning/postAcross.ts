@@ -81,11 +81,12 @@ export async function postAcrossProfiles(run: PostingRun, itemIndex: number, poo
 
 /**
  * This node's chain: its posts to a profile are numbered in it (state/postHistory.ts). Named as n8n
- * names the node's static data, where the numbers are kept. An execution run by hand has none: n8n
- * does not save a manual execution's static data, so the numbers it claimed would be known to no one.
+ * names the node's static data, where the numbers are kept. None where n8n saves no static data (an
+ * execution run by hand, a tool called over MCP outside any execution): numbers claimed there would
+ * be known to no one, and would only stand in later runs' way.
  */
 function chainOf(run: PostingRun): string | undefined {
-	if (run.ctx.getMode() === 'manual') return undefined;
+	if (run.ctx.getMode() === 'manual' || !run.ctx.getExecutionId()) return undefined;
 	return `${run.ctx.getWorkflow().id ?? ''}:${run.ctx.getNode().name}`;
 }
 
