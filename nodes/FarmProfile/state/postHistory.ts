@@ -10,11 +10,13 @@
 // merged by id, never overwritten, and every running execution's copy is kept up to date, so
 // whichever saves last saves everything.
 //
-// Post Across Profiles numbers its posts to a profile in a chain of its own (one per node of a
-// workflow): a post takes the number after the highest its execution knows, and claims that number
-// across processes (state/crossProcessClaim.ts). Whoever wins a number knew every post numbered
-// before it, so the cadence rules it kept were kept against all of them. A number once won stays
-// taken: a post the farm refused leaves a released record that still carries it.
+// A node numbers its posts to a profile in a chain of its own (one per node of a workflow; Post
+// with the daily limit on, and Post Across Profiles): a post takes the number after the highest
+// known here, and claims that number across processes (state/crossProcessClaim.ts). Whoever wins a
+// number knew every post numbered before it, or counts it as unseen: a number another process won
+// is recorded here without a time, counted in every 24 hours by every execution, until the post's
+// own record arrives with a workflow's static data. A number once won stays taken: a post the farm
+// refused leaves a released record that still carries it.
 
 import { createHash, randomUUID } from 'node:crypto';
 
