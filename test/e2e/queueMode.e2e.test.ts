@@ -46,7 +46,7 @@ const GUARD_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a3';
 const GUARD_WAIT_ID = 'b7e0c1d2-0000-4000-8000-0000000000a4';
 const GUARD_HOLD_S = 2;
 // How the duplicate guard (or, behind it, the cadence guard) words a refusal.
-const GUARD_REFUSAL = /posted to this profile|was sent to this profile|would exceed \d+ posts? in 24 hours/;
+const GUARD_REFUSAL = /posted to this profile|was sent to this profile|would exceed \d+ posts? in 24 hours|another n8n worker made/;
 const FLEET_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a5';
 const FLEET_WAIT_ID = 'b7e0c1d2-0000-4000-8000-0000000000a6';
 const TWIN_HOOK = 'b7e0c1d2-0000-4000-8000-0000000000a7';
@@ -70,6 +70,9 @@ const ROUND_PROFILES = [1, 2, 3, 4].map((n) => ({
 	status: 'ready',
 	tiktok_username: `round.${n}`,
 }));
+
+// Fresh ready profiles for the daily limit's rounds.
+const CADENCE_PROFILES = [5, 6, 7, 8].map((n) => ({ ...ROUND_PROFILES[0], profile_id: `9a8b7c6d-5e4f-4a3b-8c2d-00000000000${n}`, profile_name: `Round ${n}`, phone_id: `phone-round-${n}`, tiktok_username: `round.${n}` }));
 
 // Fresh ready pools of five, one per fleet round, so that rounds do not see each other's posts.
 const FLEET_POOLS = Array.from({ length: 8 }, (_, pool) =>
@@ -211,7 +214,7 @@ function queueModeSuite(major: 1 | 2) {
 	beforeAll(async () => {
 		farm = await createFarmSandbox({
 			apiKeys: [API_KEY],
-			profiles: [...DEFAULT_PROFILES, ...ROUND_PROFILES, ...FLEET_POOLS.flat()],
+			profiles: [...DEFAULT_PROFILES, ...ROUND_PROFILES, ...CADENCE_PROFILES, ...FLEET_POOLS.flat()],
 			rateLimit: WINDOW,
 			// Retry-After on every 429, so the test shows whether the pacers honour it.
 			retryAfter: true,
@@ -332,16 +335,21 @@ function queueModeSuite(major: 1 | 2) {
 		expect(outcomes.some((o) => o.crossed)).toBe(true);
 	});
 
-	it('five overlapping identical posts spread over both workers: at most MAX_SENT_OF_FIVE_IDENTICAL go out', async () => {
-		type Round = { sent: number; perWorker: Record<string, number>; overlapped: boolean; refusals: string[]; otherErrors: string[] };
+	type Round = { sent: number; perWorker: Record<string, number>; overlapped: boolean; refusals: string[]; otherErrors: string[] };
+
+	/**
+	 * Five overlapping calls of the guard workflow, each posting `mediaOf(round)[call]` to the round's
+	 * fresh profile, repeated until a round spreads over both workers (Bull hands each job to
+	 * whichever worker asks first). Returns what each round sent and why the rest stopped.
+	 */
+	async function fiveOverlappingPosts(profiles: typeof ROUND_PROFILES, mediaOf: (round: number) => string[]): Promise<Round[]> {
 		const rounds: Round[] = [];
-		// Bull hands each job to whichever worker asks first; repeat (fresh profile and media) until a round spreads.
-		for (const [round, profile] of ROUND_PROFILES.entries()) {
+		for (const [round, profile] of profiles.entries()) {
 			farm.reset();
-			const media = farm.serveMedia(`guard-${major}-${round}.mp4`, { body: makeMp4(20), contentType: 'video/mp4' });
+			const media = mediaOf(round);
 			const before = new Set((await cluster.executions(GUARD_WF)).map((e: { id: string }) => e.id));
-			const body = { profile: profile.profile_id, media };
-			expect(await Promise.all(Array.from({ length: 5 }, () => post(`${cluster.baseUrl}/webhook/${GUARD_HOOK}`, body)))).toEqual(Array(5).fill(200));
+			const calls = media.map((url) => post(`${cluster.baseUrl}/webhook/${GUARD_HOOK}`, { profile: profile.profile_id, media: url }));
+			expect(await Promise.all(calls)).toEqual(Array(5).fill(200));
 			const mine = (await cluster.waitForExecutions(GUARD_WF, before.size + 5, { timeoutMs: 120_000 })).filter((e: { id: string }) => !before.has(e.id));
 			const perWorker: Record<string, number> = {};
 			for (const execution of mine) for (const run of cluster.workerRuns(execution.id)) perWorker[run.worker] = (perWorker[run.worker] ?? 0) + 1;
@@ -353,7 +361,7 @@ function queueModeSuite(major: 1 | 2) {
 				(GUARD_REFUSAL.test(text) ? refusals : otherErrors).push((error?.message ?? text).trim().slice(0, 200));
 			}
 			rounds.push({
-				sent: farm.state.posts.filter((p) => p.body.media_url === media).length,
+				sent: farm.state.posts.filter((p) => p.body.profile_id === profile.profile_id).length,
 				perWorker,
 				// All five were running at one moment: every one started before any one ended.
 				overlapped: Math.max(...mine.map((e: { startedAt: number }) => e.startedAt)) < Math.min(...mine.map((e: { stoppedAt: number }) => e.stoppedAt)),
@@ -362,13 +370,17 @@ function queueModeSuite(major: 1 | 2) {
 			});
 			if (Object.keys(perWorker).length > 1) break;
 		}
-		report(
-			`guards: five identical overlapping posts → ` +
-				rounds
-					.map((r) => `${r.sent} sent (executions per worker ${JSON.stringify(r.perWorker)}, all five in flight at once: ${r.overlapped}, ${r.refusals.length} refused by a guard${r.refusals[0] ? `: "${r.refusals[0]}"` : ''})`)
-					.join('; ') +
-				`; bound ${MAX_SENT_OF_FIVE_IDENTICAL}`,
-		);
+		return rounds;
+	}
+
+	const describeGuardRounds = (rounds: Round[]) =>
+		rounds
+			.map((r) => `${r.sent} sent (executions per worker ${JSON.stringify(r.perWorker)}, all five in flight at once: ${r.overlapped}, ${r.refusals.length} refused by a guard${r.refusals[0] ? `: "${r.refusals[0]}"` : ''})`)
+			.join('; ');
+
+	it('five overlapping identical posts spread over both workers: at most MAX_SENT_OF_FIVE_IDENTICAL go out', async () => {
+		const rounds = await fiveOverlappingPosts(ROUND_PROFILES, (round) => Array(5).fill(farm.serveMedia(`guard-${major}-${round}.mp4`, { body: makeMp4(20), contentType: 'video/mp4' })));
+		report(`guards: five identical overlapping posts → ${describeGuardRounds(rounds)}; bound ${MAX_SENT_OF_FIVE_IDENTICAL}`);
 		expect(rounds.some((r) => Object.keys(r.perWorker).length > 1)).toBe(true);
 		for (const r of rounds) {
 			// Every execution either posted or was refused by a guard: nothing else stopped them.
@@ -376,6 +388,21 @@ function queueModeSuite(major: 1 | 2) {
 			expect(r.sent + r.refusals.length).toBe(5);
 			expect(r.sent).toBeGreaterThanOrEqual(1);
 			expect(r.sent).toBeLessThanOrEqual(MAX_SENT_OF_FIVE_IDENTICAL);
+		}
+	});
+
+	it('five overlapping posts of different media to one profile, over both workers: the daily limit (2) holds across them', async () => {
+		const rounds = await fiveOverlappingPosts(CADENCE_PROFILES, (round) =>
+			Array.from({ length: 5 }, (_, call) => farm.serveMedia(`cadence-${major}-${round}-${call}.mp4`, { body: makeMp4(20), contentType: 'video/mp4' })),
+		);
+		report(`cadence: five overlapping posts of different media to one profile at 2 a day → ${describeGuardRounds(rounds)}`);
+		expect(rounds.some((r) => Object.keys(r.perWorker).length > 1)).toBe(true);
+		for (const r of rounds) {
+			expect(r.otherErrors).toEqual([]);
+			expect(r.sent + r.refusals.length).toBe(5);
+			expect(r.sent).toBeGreaterThanOrEqual(1);
+			// Each worker alone lets 2 through: without the chain, 4 could go out.
+			expect(r.sent).toBeLessThanOrEqual(2);
 		}
 	});
 

@@ -209,3 +209,48 @@ describe('Post Across Profiles on two workers that share n8n\'s database', () =>
 		expect(cadenceBreaks(postedSlots(), 2, 120 * MIN)).toEqual([]);
 	});
 });
+
+describe('Post on two workers that share n8n\'s database: the daily limit', () => {
+	/** Post to Farm Profile, one clip to profile A, as a production execution runs it. */
+	const postOf = (clip: number): Parameters<typeof RunFarmProfileNode>[0] => ({
+		items: [{ url: `${farm.url}/_media/w-${clip}.mp4` }],
+		credentials: { apiKey: API_KEY, baseUrl: farm.url },
+		staticData: {},
+		mode: 'trigger',
+		continueOnFail: true,
+		parameters: {
+			operation: 'post',
+			profileId: A,
+			mediaType: 'video',
+			mediaUrl: '={{ $json.url }}',
+			soundId: '7216519837462889218',
+			title: 'Two workers, one profile',
+			webhookUrl: 'https://n8n.example.com/webhook/abc/webhook',
+			isLive: true,
+			options: { requestsPerMinute: 0, preflight: false },
+		},
+	});
+	const single = (worker: typeof RunFarmProfileNode, clip: number) => worker(postOf(clip));
+
+	it('holds across them: a post whose number the other worker won counts that post, and the third post of the day is refused', async () => {
+		expect((await single(worker1, 0)).output[0].task_id).toEqual(expect.any(String));
+		// Worker 2 cannot see that post: its number is taken, so it counts one post of unknown time, and 2 a day leave room for one.
+		expect((await single(worker2, 1)).output[0].task_id).toEqual(expect.any(String));
+		// Worker 1 knows its own post; the next number is worker 2's: one more unseen post, and the day is full.
+		const third = await single(worker1, 2);
+		expect(String(third.output[0].error)).toMatch(/^Profile ID would exceed 2 posts in 24 hours with a post at .* \(counting a post another n8n worker made, at a time this worker cannot see yet\)/);
+		// Worker 2 now counts worker 1's first post as unseen, and its own.
+		const fourth = await single(worker2, 3);
+		expect(String(fourth.output[0].error)).toMatch(/^Profile ID would exceed 2 posts in 24 hours/);
+		expect(farm.state.posts.map((p) => p.body.media_url)).toEqual([`${farm.url}/_media/w-0.mp4`, `${farm.url}/_media/w-1.mp4`]);
+	});
+
+	it('a new execution that loads the static data the other worker saved sees its posts: nothing is unseen, the limit counts them', async () => {
+		const saved: IDataObject = {};
+		await worker1({ ...postOf(0), staticData: saved });
+		await worker1({ ...postOf(1), staticData: saved });
+		const later = await worker2({ ...postOf(2), staticData: JSON.parse(JSON.stringify(saved)) as IDataObject });
+		expect(String(later.output[0].error)).toMatch(/^Profile ID would exceed 2 posts in 24 hours with a post at [^(]*\[item 0\]$/);
+		expect(farm.state.posts).toHaveLength(2);
+	});
+});

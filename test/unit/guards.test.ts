@@ -1,5 +1,8 @@
 import { DAY_MS, fitsCadence, nextFreeSlot } from '../../nodes/FarmProfile/posting/cadenceGuard';
 import { describeDuplicate, findDuplicate } from '../../nodes/FarmProfile/posting/duplicateGuard';
+import type { PreparedPost } from '../../nodes/FarmProfile/posting/body';
+import { decideGuards } from '../../nodes/FarmProfile/posting/guards';
+import type { GuardSettings } from '../../nodes/FarmProfile/posting/input';
 import { normaliseMediaUrl, PostHistory, type PostRecord } from '../../nodes/FarmProfile/state/postHistory';
 
 const H = 3_600_000;
@@ -156,6 +159,30 @@ describe('PostHistory', () => {
 		expect(hold(history, 'f').link).toBeUndefined();
 	});
 
+	it('counts a number won elsewhere as an unseen post for every execution here, numbers after it, and drops it when its post arrives or after 30 h', () => {
+		const key = team();
+		const store: Record<string, unknown> = {};
+		const history = new PostHistory(key, store as never, now);
+		history.hold('p1', { media: 'a', slot: now }, now, 'c').confirm('t1');
+		history.markUnseen('p1', { chain: 'c', seq: 2 }, now);
+		// Not a post of this process: no time, so not among the records; counted on its own.
+		expect(history.records('p1', now).map((r) => r.media)).toEqual(['a']);
+		expect(history.unseen('p1', now)).toBe(1);
+		// Another execution in this process sees it too, and numbers after it.
+		const other = new PostHistory(key, {} as never, now);
+		expect(other.unseen('p1', now)).toBe(1);
+		expect(other.hold('p1', { media: 'b', slot: now }, now, 'c').link?.seq).toBe(3);
+		expect(history.unseen('p1', now + 29 * H)).toBe(1);
+		expect(history.unseen('p1', now + 31 * H)).toBe(0);
+		// Saved with the static data: an execution on another worker that loads it counts it as well.
+		expect(new PostHistory(team(), JSON.parse(JSON.stringify(store)), now).unseen('p1', now)).toBe(1);
+		// The post's own record arrives with another workflow's static data: it is seen now.
+		const theirs = { id: 'theirs', media: 'x', at: now, slot: now + 5 * H, taskId: 't9', link: { chain: 'c', seq: 2 } };
+		const loaded = new PostHistory(key, { farmProfilePosts: { p1: [theirs] } } as never, now);
+		expect(loaded.unseen('p1', now)).toBe(0);
+		expect(loaded.records('p1', now).map((r) => r.media).sort()).toEqual(['a', 'b', 'x']);
+	});
+
 	it('saves a released chain post with its number: an execution elsewhere that loads it continues after it', () => {
 		const store: Record<string, unknown> = {};
 		const history = new PostHistory(team(), store as never, now);
@@ -204,5 +231,49 @@ describe('PostHistory', () => {
 	it('forgets records older than 30 days', () => {
 		const store = { farmProfilePosts: { p1: [{ id: 'x', media: 'm', at: 0, slot: 0, taskId: 't' }] } };
 		expect(new PostHistory(team(), store as never, 31 * DAY_MS).records('p1', 31 * DAY_MS)).toEqual([]);
+	});
+});
+
+describe('decideGuards with posts another worker made that this one cannot see yet', () => {
+	const now = 1_000 * H;
+	const settings: GuardSettings = { duplicateWindowHours: 24, maxPostsPerDay: 2, overLimit: 'refuse', minGapMinutes: 120, preflight: true };
+	const post = (executeAt?: number): PreparedPost => ({
+		body: { profile_id: 'p1', media_type: 'video', media_url: 'https://cdn/new.mp4', sound_id: 's', title: 't', is_live: true, ...(executeAt ? { execute_at: executeAt } : {}) } as PreparedPost['body'],
+		notes: [],
+	});
+	const media = { identity: 'https://cdn/new.mp4', field: 'Media URL' };
+	const known = (slot: number): PostRecord => ({ id: `k${slot}`, media: `https://cdn/${slot}.mp4`, at: slot, slot, taskId: 't' });
+
+	it('counts each unseen post in every 24 hours: with 2 a day, one unseen leaves room for one', () => {
+		expect(decideGuards(post(), media, [], settings, now, 1).ok).toBe(true);
+		// A known post 30 h ago is outside every window of this one: still room for one.
+		expect(decideGuards(post(), media, [known(now - 30 * H)], settings, now, 1).ok).toBe(true);
+		const refused = decideGuards(post(), media, [known(now - 10 * H)], settings, now, 1);
+		expect(refused.ok).toBe(false);
+		if (!refused.ok) expect(refused.issue.problem).toBe(`would exceed 2 posts in 24 hours with a post at ${new Date(now).toISOString()} (counting a post another n8n worker made, at a time this worker cannot see yet)`);
+		// The same known post, none unseen: the limit is not reached.
+		expect(decideGuards(post(), media, [known(now - 10 * H)], settings, now, 0).ok).toBe(true);
+		// With the check off, nothing counts.
+		expect(decideGuards(post(), media, [known(now - 10 * H)], { ...settings, maxPostsPerDay: 0 }, now, 3).ok).toBe(true);
+	});
+
+	it('refuses, saying what happened and what to do, once the unseen posts alone fill the limit', () => {
+		const decision = decideGuards(post(), media, [], settings, now, 2);
+		expect(decision).toEqual({
+			ok: false,
+			issue: {
+				field: 'Profile ID',
+				problem: 'has 2 posts another n8n worker made (queue mode) at a time this worker cannot see yet, so with 2 posts in 24 hours it cannot tell whether one more keeps the limit',
+				fix: "run this item again once the other worker's execution has finished (a new execution reads its posts from the workflow's history), or give executions that overlap profiles of their own",
+			},
+		});
+	});
+
+	it('schedules past the known posts with room left for the unseen ones', () => {
+		const decision = decideGuards(post(), media, [known(now - 10 * H)], { ...settings, overLimit: 'schedule' }, now, 1);
+		if (!decision.ok) throw new Error(decision.issue.problem);
+		// One unseen post may lie anywhere: the known one must have left the window (14 h from now).
+		expect(decision.post.body.execute_at).toBe(now + 14 * H);
+		expect(decision.post.notes.at(-1)).toContain('counting a post another n8n worker made, at a time this worker cannot see yet');
 	});
 });

@@ -63,7 +63,7 @@ export async function postAcrossProfiles(run: PostingRun, itemIndex: number, poo
 		const records = run.guards.history.records(placement.profileId, now);
 		const decision = decideGuards(post, item.media, records, item.input.guards, now);
 		if (!decision.ok) throw invalidFieldsError(run.ctx.getNode(), [decision.issue], itemIndex);
-		const reserved = await reserve(run.guards, decision.post, item.media, item.input.guards, now, chainOf(run));
+		const reserved = await reserve(run.guards, decision.post, item.media, item.input.guards, now, run.guards.chain);
 		if (!reserved.ok && 'contended' in reserved) {
 			poolRun.contended.add(placement.profileId);
 			continue;
@@ -77,17 +77,6 @@ export async function postAcrossProfiles(run: PostingRun, itemIndex: number, poo
 			throw asNodeError(run.ctx.getNode(), error, itemIndex);
 		}
 	}
-}
-
-/**
- * This node's chain: its posts to a profile are numbered in it (state/postHistory.ts). Named as n8n
- * names the node's static data, where the numbers are kept. None where n8n saves no static data (an
- * execution run by hand, a tool called over MCP outside any execution): numbers claimed there would
- * be known to no one, and would only stand in later runs' way.
- */
-function chainOf(run: PostingRun): string | undefined {
-	if (run.ctx.getMode() === 'manual' || !run.ctx.getExecutionId()) return undefined;
-	return `${run.ctx.getWorkflow().id ?? ''}:${run.ctx.getNode().name}`;
 }
 
 /** The pool less the profiles left out earlier in this run, each named in a note. */

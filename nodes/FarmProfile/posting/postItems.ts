@@ -4,7 +4,7 @@
 //   prepare   read and check the item into a post; check its media     posting/prepare.ts, media.ts
 //   attempts  a retry of this run? hand back what it posted             posting/attempts.ts
 //   guards    duplicate and cadence: a pure decision on the records    posting/guards.ts
-//   reserve   hold the post, claim its media across processes          posting/reserve.ts
+//   reserve   hold the post; claim media and number across processes   posting/reserve.ts
 //   send      deliver the media, send paced, settle, the output item   posting/send.ts
 //
 // When an item stops the run, the error lists the items already posted.
@@ -32,14 +32,22 @@ export async function postOne(run: PostingRun, item: ItemPost): Promise<IDataObj
 	const earlier = earlierAttempt(run, item, key);
 	if (earlier) return earlier;
 
-	const now = Date.now();
 	const { history } = run.guards;
-	// The decision and the hold in one synchronous step: no overlapping execution comes between.
-	const decision = decideGuards(item.post, item.media, history.records(item.post.body.profile_id, now), item.input.guards, now);
-	if (!decision.ok) throw invalidFieldsError(run.ctx.getNode(), [decision.issue], item.itemIndex);
-	const reserved = await reserve(run.guards, decision.post, item.media, item.input.guards, now);
-	if (!reserved.ok) throw invalidFieldsError(run.ctx.getNode(), [reserved.issue], item.itemIndex);
-	return await sendReserved(run, item, decision.post, reserved.reservation, key);
+	const profileId = item.post.body.profile_id;
+	// The daily limit across processes: the post takes a number in the profile's chain.
+	const chain = item.input.guards.maxPostsPerDay > 0 ? run.guards.chain : undefined;
+	for (;;) {
+		const now = Date.now();
+		// The decision and the hold in one synchronous step: no overlapping execution comes between.
+		const decision = decideGuards(item.post, item.media, history.records(profileId, now), item.input.guards, now, history.unseen(profileId, now));
+		if (!decision.ok) throw invalidFieldsError(run.ctx.getNode(), [decision.issue], item.itemIndex);
+		const reserved = await reserve(run.guards, decision.post, item.media, item.input.guards, now, chain);
+		if (reserved.ok) return await sendReserved(run, item, decision.post, reserved.reservation, key);
+		if (!('contended' in reserved)) throw invalidFieldsError(run.ctx.getNode(), [reserved.issue], item.itemIndex);
+		// A post another worker made, of unknown time: counted from now on, and the next number tried.
+		// Ends: each one leaves less room, and with none left the decision refuses.
+		history.markUnseen(profileId, { chain: chain!, seq: reserved.seq }, Date.now());
+	}
 }
 
 /**

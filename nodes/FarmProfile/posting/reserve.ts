@@ -1,8 +1,8 @@
 // The reservation, after the guards' decision (posting/guards.ts): a post let through is held at
 // once in this process's history, where an overlapping execution sees it, and its media claimed in
-// n8n's store shared by every process (the duplicate guard across workers and restarts). A post
-// planned by Post Across Profiles also claims its number in its profile's chain there (the cadence
-// across workers).
+// n8n's store shared by every process (the duplicate guard across workers and restarts). With the
+// cadence guard on, a post also claims its number in its profile's chain there (the cadence across
+// workers).
 
 import { claimAcrossProcesses, type ClaimStore } from '../state/crossProcessClaim';
 import type { PostHistory } from '../state/postHistory';
@@ -15,6 +15,8 @@ export interface GuardStores {
 	history: PostHistory;
 	claims: ClaimStore;
 	team: string;
+	/** This node's chain of numbered posts per profile (the cadence across processes), where n8n keeps what it needs. */
+	chain?: string;
 }
 
 /** What became of a reserved post: posted, unclear (counts as posted), or nothing posted. */
@@ -26,14 +28,13 @@ export interface PostReservation {
 
 type Reserved = { ok: true; reservation: PostReservation };
 type Refused = { ok: false; issue: FieldIssue };
-/** Another process posted to the profile in the chain, and this execution's history does not have it. */
-type Contended = { ok: false; contended: true };
+/** Another process posted to the profile in the chain, and this execution's history does not have it: the number it took. */
+type Contended = { ok: false; contended: true; seq: number };
 
 /**
  * Reserves a post the guards let through. Call it in the same synchronous step as the decision made
  * on `history.records()` (no await between them): its first statement holds the post. With `chain`
- * (Post Across Profiles) the post also takes the next number in its profile's chain, which another
- * process may have won.
+ * the post also takes the next number in its profile's chain, which another process may have won.
  */
 export async function reserve<Chain extends string | undefined = undefined>(
 	stores: GuardStores,
@@ -54,7 +55,7 @@ export async function reserve<Chain extends string | undefined = undefined>(
 	if (shared.state === 'contended') {
 		hold.withdraw();
 		// Only a post with a chain has a number to lose.
-		return { ok: false, contended: true } as Chain extends string ? Contended : never;
+		return { ok: false, contended: true, seq: hold.link?.seq ?? 0 } as Chain extends string ? Contended : never;
 	}
 	const releaseShared = shared.state === 'claimed' ? shared.release : async () => {};
 	return {

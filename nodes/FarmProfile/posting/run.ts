@@ -51,6 +51,17 @@ function runId(ctx: IExecuteFunctions): string {
 	return execution ? `${execution}:${ctx.getNode().name}` : `call:${randomUUID()}`;
 }
 
+/**
+ * The chain this node numbers its posts to a profile in (state/postHistory.ts), named as n8n names
+ * the node's static data, where the numbers are kept. None where n8n saves no static data (an
+ * execution run by hand, a tool called over MCP outside any execution): numbers claimed there would
+ * be known to no one, and would only stand in later runs' way.
+ */
+function chainOf(ctx: IExecuteFunctions): string | undefined {
+	if (ctx.getMode() === 'manual' || !ctx.getExecutionId()) return undefined;
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().name}`;
+}
+
 export async function openRun(ctx: IExecuteFunctions, callback: Callback): Promise<PostingRun> {
 	const run = await openFarmRun(ctx);
 	return {
@@ -61,6 +72,7 @@ export async function openRun(ctx: IExecuteFunctions, callback: Callback): Promi
 			history: new PostHistory(run.api.team, ctx.getWorkflowStaticData('node'), Date.now()),
 			claims: ctx.helpers,
 			team: run.api.team,
+			chain: chainOf(ctx),
 		},
 		callback,
 	};

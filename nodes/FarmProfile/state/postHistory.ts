@@ -10,11 +10,13 @@
 // merged by id, never overwritten, and every running execution's copy is kept up to date, so
 // whichever saves last saves everything.
 //
-// Post Across Profiles numbers its posts to a profile in a chain of its own (one per node of a
-// workflow): a post takes the number after the highest its execution knows, and claims that number
-// across processes (state/crossProcessClaim.ts). Whoever wins a number knew every post numbered
-// before it, so the cadence rules it kept were kept against all of them. A number once won stays
-// taken: a post the farm refused leaves a released record that still carries it.
+// A node numbers its posts to a profile in a chain of its own (one per node of a workflow; Post
+// with the daily limit on, and Post Across Profiles): a post takes the number after the highest
+// known here, and claims that number across processes (state/crossProcessClaim.ts). Whoever wins a
+// number knew every post numbered before it, or counts it as unseen: a number another process won
+// is recorded here without a time, counted in every 24 hours by every execution, until the post's
+// own record arrives with a workflow's static data. A number once won stays taken: a post the farm
+// refused leaves a released record that still carries it.
 
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -37,6 +39,8 @@ export interface PostRecord {
 	link?: ChainLink;
 	/** Nothing was posted; kept only for its link, so that the number is not taken again. */
 	released?: boolean;
+	/** Not a post of this process: its link's number was won by another process, for a post of unknown time. */
+	unseen?: boolean;
 }
 
 export interface ChainLink {
@@ -52,6 +56,8 @@ export interface ProfileKey {
 
 const KEY = 'farmProfilePosts';
 const KEEP_MS = 30 * 24 * 60 * 60 * 1000;
+/** As long as a chain's number is claimed across processes (state/crossProcessClaim.ts): a day and a bucket. */
+const UNSEEN_MS = 30 * 60 * 60 * 1000;
 // Copies held by executions that may still be running; older ones have long been saved.
 const STORE_TTL_MS = 12 * 60 * 60 * 1000;
 const MAX_STORES = 500;
@@ -60,6 +66,7 @@ const books = new Map<string, Map<string, PostRecord>>();
 const stores: Array<{ store: IDataObject; profiles: Set<string>; since: number }> = [];
 
 const bookId = ({ team, profileId }: ProfileKey) => `${team}\n${profileId}`;
+const linkId = ({ chain, seq }: ChainLink) => `${chain}\n${seq}`;
 
 function bookOf(key: ProfileKey): Map<string, PostRecord> {
 	const id = bookId(key);
@@ -122,12 +129,32 @@ export class PostHistory {
 	/** The profile's live records, oldest first; from now on this execution's copy follows the profile. */
 	records(profileId: string, now: number): PostRecord[] {
 		this.entry.profiles.add(profileId);
-		return [...bookOf({ team: this.team, profileId }).values()].filter((record) => !record.released && live(record, now)).sort((a, b) => a.at - b.at);
+		return [...bookOf({ team: this.team, profileId }).values()].filter((record) => !record.released && !record.unseen && live(record, now)).sort((a, b) => a.at - b.at);
+	}
+
+	/** How many posts of the profile another process made that this one knows only by their numbers (below). */
+	unseen(profileId: string, now: number): number {
+		const book = [...bookOf({ team: this.team, profileId }).values()];
+		const seen = new Set(book.filter((record) => record.link && !record.unseen).map(({ link }) => linkId(link!)));
+		return book.filter((record) => record.unseen && now - record.at < UNSEEN_MS && !seen.has(linkId(record.link!))).length;
+	}
+
+	/**
+	 * Records that the chain's number was won by another process, with a post this process cannot see
+	 * (its time unknown): every execution here counts it until the post's own record arrives with a
+	 * workflow's static data, and numbers after it.
+	 */
+	markUnseen(profileId: string, link: ChainLink, now: number): void {
+		const key = { team: this.team, profileId };
+		const id = `unseen:${createHash('sha256').update(linkId(link)).digest('hex').slice(0, 24)}`;
+		bookOf(key).set(id, { id, media: '', at: now, slot: now, taskId: null, link, unseen: true });
+		save(key);
 	}
 
 	/**
 	 * Holds a post the guards let through, pending until it is settled: an overlapping execution sees
-	 * it at once. Called in the same synchronous step as the decision made on records().
+	 * it at once. Called in the same synchronous step as the decision made on records(). With a
+	 * chain, the post takes the number after the highest known (unseen ones included).
 	 */
 	hold(profileId: string, post: { media: string; slot: number }, now: number, chain?: string): Hold {
 		this.entry.profiles.add(profileId);
