@@ -13,8 +13,8 @@
 //
 // Keys name time buckets of 1/24 of the window: a post claims its bucket and the 24 after it, and
 // a later post finds its own bucket taken if it comes less than a window (plus one bucket) after.
-// A post of Post Across Profiles also claims its number in its profile's chain (state/postHistory.ts),
-// in the same write: a number already there was won by a post this execution does not know. That
+// A post with a number in its profile's chain (state/postHistory.ts) claims that number too, in the
+// same write: a number already there was won by a post this execution does not know. That
 // number is held in 6-hour buckets for a day: runs that overlap claim within a day of each other,
 // and a number claimed longer ago that this execution still does not know belongs to a run whose
 // history was never saved (a worker that died mid-run), which must not close the chain for good.
@@ -45,7 +45,7 @@ export interface ClaimTarget {
 	now: number;
 	/** The duplicate window; 0 claims no media. */
 	windowMs: number;
-	/** The post's link in its Post Across Profiles chain, if it has one. */
+	/** The post's link in its profile's chain, if it has one. */
 	link?: ChainLink;
 }
 
