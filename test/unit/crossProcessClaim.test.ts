@@ -142,7 +142,7 @@ describe('claimAcrossProcesses', () => {
 	});
 });
 
-describe('claimAcrossProcesses with a chain link (Post Across Profiles)', () => {
+describe('claimAcrossProcesses with a chain link', () => {
 	const link = (seq: number, chain = 'wf-1:node-1') => ({ link: { chain, seq } });
 	const media = (n: number) => ({ media: `https://cdn.example.com/clip-${n}.mp4` });
 

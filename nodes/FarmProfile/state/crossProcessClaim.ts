@@ -36,6 +36,8 @@ const OPTIONS = { mode: 'entries' as const, maxEntries: 10_000 };
 const CHAIN_BUCKET_MS = 6 * 3_600_000;
 /** The claim's bucket and the four after it: a later claim within 24 hours finds one of them. */
 const CHAIN_BUCKETS = 5;
+/** How long a chain's number stays claimed at most: a day and a bucket. */
+export const CHAIN_HOLD_MS = CHAIN_BUCKET_MS * CHAIN_BUCKETS;
 
 export interface ClaimTarget {
 	team: string;

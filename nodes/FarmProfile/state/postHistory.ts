@@ -22,6 +22,8 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { CHAIN_HOLD_MS } from './crossProcessClaim';
+
 export interface PostRecord {
 	id: string;
 	/** What the duplicate guard compares: the normalised media URL, or "sha256:<hex>" of a file's content. */
@@ -56,8 +58,6 @@ export interface ProfileKey {
 
 const KEY = 'farmProfilePosts';
 const KEEP_MS = 30 * 24 * 60 * 60 * 1000;
-/** As long as a chain's number is claimed across processes (state/crossProcessClaim.ts): a day and a bucket. */
-const UNSEEN_MS = 30 * 60 * 60 * 1000;
 // Copies held by executions that may still be running; older ones have long been saved.
 const STORE_TTL_MS = 12 * 60 * 60 * 1000;
 const MAX_STORES = 500;
@@ -136,7 +136,7 @@ export class PostHistory {
 	unseen(profileId: string, now: number): number {
 		const book = [...bookOf({ team: this.team, profileId }).values()];
 		const seen = new Set(book.filter((record) => record.link && !record.unseen).map(({ link }) => linkId(link!)));
-		return book.filter((record) => record.unseen && now - record.at < UNSEEN_MS && !seen.has(linkId(record.link!))).length;
+		return book.filter((record) => record.unseen && now - record.at < CHAIN_HOLD_MS && !seen.has(linkId(record.link!))).length;
 	}
 
 	/**
@@ -146,7 +146,7 @@ export class PostHistory {
 	 */
 	markUnseen(profileId: string, link: ChainLink, now: number): void {
 		const key = { team: this.team, profileId };
-		const id = `unseen:${createHash('sha256').update(linkId(link)).digest('hex').slice(0, 24)}`;
+		const id = `unseen:${link.chain}:${link.seq}`;
 		bookOf(key).set(id, { id, media: '', at: now, slot: now, taskId: null, link, unseen: true });
 		save(key);
 	}
